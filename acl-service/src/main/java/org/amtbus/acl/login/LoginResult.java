@@ -1,0 +1,41 @@
+package org.amtbus.acl.login;
+
+import java.util.Objects;
+import java.util.Optional;
+import org.amtbus.acl.account.Account;
+
+/**
+ * The outcome of one password check. The client only ever learns accepted or refused; the reason is
+ * for the audit trail and metrics, so an attacker cannot tell an unknown name from a wrong password.
+ */
+public record LoginResult(Optional<Account> account, Reason reason) {
+
+    public enum Reason {
+        ACCEPTED,
+        MALFORMED_USERNAME,
+        UNKNOWN_ACCOUNT,
+        WRONG_PASSWORD,
+        MISSING_PASSWORD,
+        STORE_UNAVAILABLE
+    }
+
+    public LoginResult {
+        Objects.requireNonNull(account);
+        Objects.requireNonNull(reason);
+        if (account.isPresent() != (reason == Reason.ACCEPTED)) {
+            throw new IllegalArgumentException("an account is present exactly when the login is accepted");
+        }
+    }
+
+    public static LoginResult accepted(Account account) {
+        return new LoginResult(Optional.of(account), Reason.ACCEPTED);
+    }
+
+    public static LoginResult refused(Reason reason) {
+        return new LoginResult(Optional.empty(), reason);
+    }
+
+    public boolean isAccepted() {
+        return reason == Reason.ACCEPTED;
+    }
+}
