@@ -1,0 +1,37 @@
+package org.amtbus.schemas.topic;
+
+import java.util.Objects;
+import org.amtbus.schemas.model.GatewayId;
+
+/**
+ * Names of the internal Kafka topics. Keys: device topics are keyed by device GUID, so one device's
+ * records stay in order; {@link #PRESENCE} is compacted.
+ */
+public final class KafkaTopics {
+    /** {@code Command}s from the broker bridge to command-router, keyed by GUID. */
+    public static final String COMMANDS = "amtbus.commands";
+    /** {@code CommandResult}s, keyed by GUID. */
+    public static final String RESULTS = "amtbus.results";
+    /** {@code Presence}, keyed by GUID, compacted. */
+    public static final String PRESENCE = "amtbus.presence";
+    /** {@code DeviceEvent}s, keyed by GUID. */
+    public static final String EVENTS = "amtbus.events";
+    /** {@code ProvisioningRequest}s and {@code ProvisioningStatus}es, keyed by GUID. */
+    public static final String PROVISIONING = "amtbus.provisioning";
+    /** {@code AuditEvent}s from every module. */
+    public static final String AUDIT = "amtbus.audit";
+    /** {@code Alert}s from audit-sink. */
+    public static final String ALERTS = "amtbus.alerts";
+    /** ACL change notices; consumers invalidate caches and drop revoked sessions. */
+    public static final String ACL_CHANGES = "amtbus.acl.changes";
+    /** Prefix of the per-gateway command topics. */
+    public static final String GATEWAY_PREFIX = "amtbus.gateway.";
+
+    private KafkaTopics() {
+    }
+
+    /** The topic a gateway consumes its routed commands from: {@code amtbus.gateway.{gatewayId}}. */
+    public static String gateway(GatewayId gatewayId) {
+        return GATEWAY_PREFIX + Objects.requireNonNull(gatewayId, "gatewayId").value();
+    }
+}
