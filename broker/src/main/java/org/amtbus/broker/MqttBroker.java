@@ -1,0 +1,150 @@
+package org.amtbus.broker;
+
+import io.moquette.broker.ISslContextCreator;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.IConfig;
+import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
+import io.moquette.broker.security.IAuthorizatorPolicy;
+import io.moquette.interception.InterceptHandler;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded Moquette broker: MQTT over TLS only, no anonymous access, our authenticator and
+ * authorizer objects (never class names, so nothing can silently fall back to a permissive policy).
+ *
+ * <p>Invariant: the only plain-TCP listener that can exist is one explicitly enabled on a loopback
+ * address ({@link BrokerConfig} refuses anything else).
+ */
+public final class MqttBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttBroker.class);
+
+    /**
+     * One interceptor thread keeps the bridge's view of publishes in arrival order, which is what
+     * keeps one device's commands in order on their way to Kafka.
+     */
+    private static final int INTERCEPTOR_THREADS = 1;
+
+    private final BrokerConfig config;
+    private final Server server = new Server();
+    private volatile boolean started;
+
+    public MqttBroker(BrokerConfig config) {
+        this.config = Objects.requireNonNull(config);
+    }
+
+    /**
+     * Binds the listeners and starts serving.
+     *
+     * @throws BrokerStartException with a one-line reason when a port is taken or the broker cannot start
+     */
+    public void start(SslContext tls, IAuthenticator authenticator, IAuthorizatorPolicy authorizer,
+                      List<? extends InterceptHandler> interceptors) {
+        ensureFree(config.host(), config.port(), "broker.mqtt.port");
+        config.plainPort().ifPresent(p -> ensureFree(config.plainHost(), p, "broker.plain.port"));
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new BrokerStartException("broker data directory " + config.dataDir() + " cannot be created: " + e.getMessage());
+        }
+        ISslContextCreator sslCreator = () -> tls;
+        try {
+            server.startServer(moquetteConfig(), interceptors, sslCreator, authenticator, authorizer);
+        } catch (IOException | RuntimeException e) {
+            throw new BrokerStartException("MQTT broker failed to start: " + e.getMessage());
+        }
+        started = true;
+        if (server.getSslPort() <= 0) {
+            close();
+            throw new BrokerStartException("MQTT broker did not bind its TLS listener on "
+                    + config.host() + ":" + config.port());
+        }
+        LOG.info("event=broker.started tlsPort={} plainPort={}", server.getSslPort(),
+                config.plainPort().map(p -> String.valueOf(server.getPort())).orElse("off"));
+    }
+
+    /** The bound TLS port (useful when the configured port was 0). */
+    public int tlsPort() {
+        return server.getSslPort();
+    }
+
+    /** The bound plain port on loopback, or -1 when plain MQTT is off. */
+    public int plainPort() {
+        return config.plainPort().isPresent() ? server.getPort() : -1;
+    }
+
+    /** The Moquette server, for the bridge's internal publishes and session control. */
+    Server server() {
+        return server;
+    }
+
+    /** Disconnects a client by its client id; false when no such client is connected. */
+    public boolean disconnect(String clientId) {
+        return server.disconnectClient(clientId);
+    }
+
+    @Override
+    public void close() {
+        if (started) {
+            started = false;
+            server.stopServer();
+            LOG.info("event=broker.stopped");
+        }
+    }
+
+    private IConfig moquetteConfig() {
+        Properties p = new Properties();
+        p.setProperty(IConfig.HOST_PROPERTY_NAME, config.host().getHostAddress());
+        p.setProperty(IConfig.SSL_PORT_PROPERTY_NAME, String.valueOf(config.port()));
+        // Moquette opens plain TCP on 1883 unless told "disabled"
+        p.setProperty(IConfig.PORT_PROPERTY_NAME, config.plainPort().map(String::valueOf).orElse("disabled"));
+        p.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "false");
+        p.setProperty("allow_zero_byte_client_id", "false");
+        p.setProperty(IConfig.PEER_CERTIFICATE_AS_USERNAME, "false");
+        p.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
+        p.setProperty(IConfig.NETTY_MAX_BYTES_PROPERTY_NAME, String.valueOf(config.maxMessageBytes()));
+        p.setProperty("netty.channel_timeout.seconds", String.valueOf(config.connectTimeout().toSeconds()));
+        p.setProperty("netty.tcp_nodelay", "true");
+        p.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "true");
+        p.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, config.dataDir().toAbsolutePath() + "/");
+        p.setProperty(IConfig.PERSISTENT_QUEUE_TYPE_PROPERTY_NAME, "segmented");
+        p.setProperty(IConfig.PERSISTENT_CLIENT_EXPIRATION_PROPERTY_NAME, config.sessionExpiry().toHours() + "h");
+        p.setProperty(IConfig.SESSION_QUEUE_SIZE, String.valueOf(config.sessionQueueSize()));
+        p.setProperty(IConfig.BUFFER_FLUSH_MS_PROPERTY_NAME, "immediate");
+        p.setProperty("intercept.thread_pool.size", String.valueOf(INTERCEPTOR_THREADS));
+        p.setProperty("reauthorize_subscriptions_on_connect", "true");
+        return new MemoryConfig(p);
+    }
+
+    private static void ensureFree(InetAddress host, int port, String setting) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new BrokerStartException(setting + ": " + host.getHostAddress() + ":" + port
+                    + " is already in use or not bindable (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The broker could not start; the message is one line naming the cause. */
+    public static final class BrokerStartException extends RuntimeException {
+        public BrokerStartException(String message) {
+            super(message);
+        }
+    }
+
+}

@@ -1,0 +1,43 @@
+package org.amtbus.broker.auth;
+
+import io.moquette.broker.security.IAuthenticator;
+import java.util.Objects;
+import org.amtbus.acl.login.LoginResult;
+import org.amtbus.acl.login.PasswordAuthenticator;
+
+/**
+ * Moquette's CONNECT hook: a username and password checked against the account store.
+ *
+ * <p>Invariants: no anonymous access (a CONNECT without a username never reaches here because
+ * {@code allow_anonymous=false}, and a null or malformed one is refused); the client learns only
+ * accepted or refused, while the {@link LoginListener} gets the reason for the audit trail.
+ *
+ * <p>Thread: Moquette calls this on a Netty I/O thread and the Argon2id check takes tens of
+ * milliseconds. Acceptable while only a handful of service and admin accounts log in; issue 4 moves
+ * the check off the event loop before user accounts arrive.
+ */
+public final class SessionAuthenticator implements IAuthenticator {
+
+    /** Told about every login decision; must not block. */
+    public interface LoginListener {
+        void login(String username, String clientId, LoginResult result);
+    }
+
+    private final PasswordAuthenticator passwords;
+    private final Principals principals;
+    private final LoginListener listener;
+
+    public SessionAuthenticator(PasswordAuthenticator passwords, Principals principals, LoginListener listener) {
+        this.passwords = Objects.requireNonNull(passwords);
+        this.principals = Objects.requireNonNull(principals);
+        this.listener = Objects.requireNonNull(listener);
+    }
+
+    @Override
+    public boolean checkValid(String clientId, String username, byte[] password) {
+        LoginResult result = passwords.authenticate(username, password);
+        result.account().ifPresent(principals::authenticated);
+        listener.login(username, clientId, result);
+        return result.isAccepted();
+    }
+}
