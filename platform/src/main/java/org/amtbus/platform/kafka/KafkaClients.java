@@ -1,0 +1,141 @@
+package org.amtbus.platform.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Builds the Kafka clients every amtbus service uses, with one set of safe settings: keys are
+ * device GUIDs (strings), values are JSON bytes.
+ *
+ * <p>Invariants: producers are idempotent with {@code acks=all} and at most 5 requests in flight, so
+ * one device's records are written once and in order even across retries; consumers never commit
+ * on their own (the service commits after its work is durable) and never see aborted transactional
+ * records; every consumer states where it starts when it has no committed offset.
+ *
+ * <p>Thread-safe; building a client does no I/O (clients connect lazily). The returned producer
+ * and admin are thread-safe; a consumer must be used by one thread only. The caller closes them.
+ * TCP_NODELAY: Kafka's client sets it on every socket it opens (Selector), so no setting is needed.
+ */
+public final class KafkaClients {
+
+    /**
+     * How long a producer waits to fill a batch. A command is interactive, so a lone record must not
+     * wait long; 1 ms still lets a burst (a bulk power action, a flood of audit events) share
+     * batches. Kafka 4's default of 5 ms is tuned for throughput.
+     */
+    static final int LINGER_MS = 1;
+    /** The most the idempotent producer allows while still keeping order across retries. */
+    static final int MAX_IN_FLIGHT_REQUESTS = 5;
+    /**
+     * Off: payloads are small JSON documents and the CPU is shared with the broker on small nodes.
+     * lz4 is the choice if disk or network for the audit topic ever matters more.
+     */
+    static final String COMPRESSION = "none";
+    /**
+     * Upper bound for a send to be acknowledged, retries included, before the callback fails; the
+     * command router turns such a failure into a result instead of waiting for ever.
+     */
+    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+    /** One broker request's timeout; must be below the delivery timeout (Kafka checks). */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final Pattern PURPOSE = Pattern.compile("[a-z0-9][a-z0-9.\\-]{0,40}");
+
+    /** Where a consumer starts in a partition for which its group has no committed offset. */
+    public enum OffsetReset {
+        /** Everything still retained: for consumers that must not miss a record (audit, results). */
+        EARLIEST,
+        /** Only what arrives from now on: for live views where history is useless. */
+        LATEST
+    }
+
+    private final KafkaConfig config;
+    private final AtomicInteger sequence = new AtomicInteger();
+
+    public KafkaClients(KafkaConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** An idempotent producer; {@code purpose} names it in its client id, e.g. {@code "bridge"}. */
+    public Producer<String, byte[]> producer(String purpose) {
+        return new KafkaProducer<>(producerProperties(purpose), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** A consumer in {@code groupId}, manual commits, read_committed, starting at {@code reset} when new. */
+    public Consumer<String, byte[]> consumer(String groupId, OffsetReset reset) {
+        return new KafkaConsumer<>(consumerProperties(groupId, reset), new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    public Admin admin() {
+        return Admin.create(adminProperties());
+    }
+
+    public KafkaConfig config() {
+        return config;
+    }
+
+    Map<String, Object> producerProperties(String purpose) {
+        Map<String, Object> p = common(purpose);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_IN_FLIGHT_REQUESTS);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, COMPRESSION);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis());
+        return p;
+    }
+
+    Map<String, Object> consumerProperties(String groupId, OffsetReset reset) {
+        if (groupId == null || groupId.isBlank()) {
+            throw new IllegalArgumentException("a consumer needs a group id");
+        }
+        Objects.requireNonNull(reset, "reset");
+        Map<String, Object> p = common(groupId);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset.name().toLowerCase(java.util.Locale.ROOT));
+        return p;
+    }
+
+    Map<String, Object> adminProperties() {
+        Map<String, Object> p = common("admin");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis());
+        return p;
+    }
+
+    /** Settings every client shares. TLS/SASL (security.protocol, ssl.*, sasl.*) will be added here. */
+    Map<String, Object> common(String purpose) {
+        String name = purpose.toLowerCase(java.util.Locale.ROOT);
+        if (!PURPOSE.matcher(name).matches()) {
+            throw new IllegalArgumentException("client purpose must match " + PURPOSE.pattern() + ", was " + purpose);
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        // unique per client: Kafka registers JMX metrics by client id and warns on clashes
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG,
+                config.clientIdPrefix() + "-" + name + "-" + sequence.incrementAndGet());
+        return p;
+    }
+}
