@@ -35,6 +35,9 @@ public final class MqttBroker implements AutoCloseable {
      * keeps one device's commands in order on their way to Kafka.
      */
     private static final int INTERCEPTOR_THREADS = 1;
+    /** Binding on loopback takes milliseconds; five seconds means it failed. */
+    private static final java.time.Duration BIND_WAIT = java.time.Duration.ofSeconds(5);
+    private static final java.time.Duration BIND_POLL = java.time.Duration.ofMillis(10);
 
     private final BrokerConfig config;
     private final Server server = new Server();
@@ -65,13 +68,26 @@ public final class MqttBroker implements AutoCloseable {
             throw new BrokerStartException("MQTT broker failed to start: " + e.getMessage());
         }
         started = true;
-        if (server.getSslPort() <= 0) {
+        if (awaitBoundTlsPort() <= 0) {
             close();
             throw new BrokerStartException("MQTT broker did not bind its TLS listener on "
                     + config.host() + ":" + config.port());
         }
         LOG.info("event=broker.started tlsPort={} plainPort={}", server.getSslPort(),
                 config.plainPort().map(p -> String.valueOf(server.getPort())).orElse("off"));
+    }
+
+    /**
+     * Moquette records the bound port from a bind-completion listener, so right after
+     * {@code startServer} returns it may not be there yet; wait a bounded time for it.
+     */
+    private int awaitBoundTlsPort() {
+        long deadline = System.nanoTime() + BIND_WAIT.toNanos();
+        int port;
+        while ((port = server.getSslPort()) <= 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(BIND_POLL.toNanos());
+        }
+        return port;
     }
 
     /** The bound TLS port (useful when the configured port was 0). */
@@ -87,6 +103,14 @@ public final class MqttBroker implements AutoCloseable {
     /** The Moquette server, for the bridge's internal publishes and session control. */
     Server server() {
         return server;
+    }
+
+    /**
+     * Publishes a message from inside the process (the event bridge) to this broker's subscribers.
+     * The broker takes over the message's payload buffer.
+     */
+    public void publishInternal(io.netty.handler.codec.mqtt.MqttPublishMessage message, String publisherId) {
+        server.internalPublish(message, publisherId);
     }
 
     /** Disconnects a client by its client id; false when no such client is connected. */
@@ -110,7 +134,8 @@ public final class MqttBroker implements AutoCloseable {
         // Moquette opens plain TCP on 1883 unless told "disabled"
         p.setProperty(IConfig.PORT_PROPERTY_NAME, config.plainPort().map(String::valueOf).orElse("disabled"));
         p.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "false");
-        p.setProperty("allow_zero_byte_client_id", "false");
+        // mosquitto_pub and others send an empty id with a clean session; the broker then assigns a unique one
+        p.setProperty("allow_zero_byte_client_id", "true");
         p.setProperty(IConfig.PEER_CERTIFICATE_AS_USERNAME, "false");
         p.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
         p.setProperty(IConfig.NETTY_MAX_BYTES_PROPERTY_NAME, String.valueOf(config.maxMessageBytes()));

@@ -1,0 +1,208 @@
+package org.amtbus.app;
+
+import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.amtbus.acl.account.AccountName;
+import org.amtbus.acl.account.AccountStore;
+import org.amtbus.acl.bootstrap.AccountBootstrap;
+import org.amtbus.acl.login.LoginResult;
+import org.amtbus.acl.login.PasswordAuthenticator;
+import org.amtbus.acl.password.PasswordHasher;
+import org.amtbus.broker.MqttBroker;
+import org.amtbus.broker.auth.BootstrapAuthorizer;
+import org.amtbus.broker.auth.Principals;
+import org.amtbus.broker.auth.SessionAuthenticator;
+import org.amtbus.broker.bridge.CommandBridge;
+import org.amtbus.broker.bridge.EventBridge;
+import org.amtbus.broker.bridge.EventRoutes;
+import org.amtbus.platform.audit.AuditLog;
+import org.amtbus.platform.db.Database;
+import org.amtbus.platform.kafka.EmbeddedKafka;
+import org.amtbus.platform.kafka.KafkaClients;
+import org.amtbus.platform.kafka.KafkaConfig;
+import org.amtbus.platform.kafka.Topics;
+import org.amtbus.platform.secret.SealedFileSecretStore;
+import org.amtbus.platform.secret.SecretStore;
+import org.amtbus.platform.tls.CertificateAuthority;
+import org.amtbus.platform.tls.IssuedCertificate;
+import org.amtbus.platform.tls.TlsContexts;
+import org.amtbus.platform.tls.TlsPolicy;
+import org.amtbus.schemas.SchemaValidator;
+import org.amtbus.schemas.model.AuditEvent;
+import org.amtbus.schemas.topic.KafkaTopics;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One amtbus process with all its roles on embedded defaults: secret store, CA, PostgreSQL, Kafka,
+ * accounts, and the broker with its bridges.
+ *
+ * <p>Invariant: parts start in dependency order and stop in the reverse order; a part that fails to
+ * start stops everything started before it and surfaces one line naming the cause.
+ */
+public final class Node implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    private static final String SERVICE_NAME = "amtbus";
+
+    /** What a person needs to reach this node. */
+    public record Endpoints(Path dataDir, String mqttHost, int mqttPort, Path caFile, String kafkaBootstrap,
+                            String jdbcUrl, boolean superuserCreated, Path passwordFile) { }
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private Endpoints endpoints;
+    private AuditLog audit;
+    private volatile boolean closed;
+
+    private Node() {
+    }
+
+    /** Starts every part; throws {@link StartupException} (with everything already stopped) on failure. */
+    public static Node start(NodeSettings settings) {
+        Node node = new Node();
+        try {
+            node.startParts(settings);
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            if (e instanceof StartupException) {
+                throw e;
+            }
+            throw new StartupException(StartupException.ENVIRONMENT, OneLine.of(e));
+        }
+    }
+
+    private void startParts(NodeSettings s) {
+        Clock clock = Clock.systemUTC();
+        Path dataDir = s.dataDir();
+
+        SecretStore secrets = SealedFileSecretStore.open(dataDir.resolve("secrets"));
+        started.push(secrets);
+
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), clock);
+        IssuedCertificate brokerCert = ca.loadOrIssueServer(dataDir.resolve("tls"), "broker", s.tlsDnsNames(), s.tlsIpAddresses());
+        SslContext mqttTls = TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty());
+
+        Database database = Database.start(s.database(), dataDir, () -> {
+            throw new StartupException(StartupException.CONFIGURATION, "database: external PostgreSQL needs the secret store entry");
+        });
+        started.push(database);
+
+        EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), s.kafkaPort());
+        started.push(kafka);
+        KafkaClients clients = new KafkaClients(KafkaConfig.of(kafka.bootstrapServers()));
+        try (var admin = clients.admin()) {
+            new Topics(admin, Topics.Settings.embedded()).createAll();
+        }
+
+        Producer<String, byte[]> auditProducer = clients.producer("audit");
+        started.push(auditProducer::close);
+        audit = new AuditLog(auditProducer, clock, s.nodeId());
+
+        AccountStore accounts = new AccountStore(database.dataSource());
+        PasswordHasher hasher = new PasswordHasher();
+        AccountBootstrap.Outcome bootstrap = new AccountBootstrap(accounts, hasher, secrets, clock).ensure(dataDir);
+        bootstrap.serviceAccountsCreated().forEach(name -> audit.event("user.created")
+                .actor(AuditEvent.Actor.system(SERVICE_NAME)).target(name.value()).detail("kind", "service").emit());
+        if (bootstrap.superuserCreated()) {
+            audit.event("user.created").actor(AuditEvent.Actor.system(SERVICE_NAME))
+                    .target(AccountBootstrap.SUPERUSER.value()).detail("kind", "superuser").emit();
+        }
+
+        Principals principals = new Principals();
+        SessionAuthenticator authenticator = new SessionAuthenticator(
+                new PasswordAuthenticator(accounts, hasher), principals, this::auditLogin);
+        BootstrapAuthorizer authorizer = new BootstrapAuthorizer(principals, this::auditDenial);
+
+        Producer<String, byte[]> bridgeProducer = clients.producer("command-bridge");
+        started.push(bridgeProducer::close);
+        CommandBridge commandBridge = new CommandBridge(bridgeProducer, clock, (topic, principal, clientId, reason) ->
+                audit.event("command.rejected").actor(actor(principal)).target(topic)
+                        .outcome(AuditEvent.Outcome.ERROR).reason(reason).emit());
+
+        MqttBroker broker = new MqttBroker(s.broker());
+        broker.start(mqttTls, authenticator, authorizer, List.of(commandBridge));
+        started.push(broker);
+
+        EventBridge eventBridge = new EventBridge(
+                clients.consumer("broker-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
+                List.of(KafkaTopics.RESULTS, KafkaTopics.PRESENCE, KafkaTopics.EVENTS, KafkaTopics.ALERTS),
+                new EventRoutes(new SchemaValidator()), broker::publishInternal);
+        eventBridge.start();
+        started.push(eventBridge);
+
+        audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();
+        endpoints = new Endpoints(dataDir, s.broker().host().getHostAddress(), broker.tlsPort(), ca.certificateFile(),
+                kafka.bootstrapServers(), database.jdbcUrl(), bootstrap.superuserCreated(), bootstrap.passwordFile());
+        LOG.info("event=node.started node={} mqttPort={} kafka={}", s.nodeId(), broker.tlsPort(), kafka.bootstrapServers());
+    }
+
+    private void auditLogin(String username, String clientId, LoginResult result) {
+        audit.event("auth.login")
+                .actor(actor(username))
+                .outcome(result.isAccepted() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
+                .reason(result.isAccepted() ? null : result.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
+                .detail("protocol", "mqtt")
+                .detail("clientId", safe(clientId))
+                .emit();
+    }
+
+    private void auditDenial(String action, String topic, String username, String clientId) {
+        audit.event("acl.denied").actor(actor(username)).target(safe(topic)).outcome(AuditEvent.Outcome.DENIED)
+                .reason(action + " not allowed").detail("clientId", safe(clientId)).emit();
+    }
+
+    /** A username that is not a valid account name (so possibly hostile) is not echoed as an actor. */
+    private static AuditEvent.Actor actor(String username) {
+        return AccountName.tryParse(username)
+                .map(n -> AuditEvent.Actor.user(n.value()))
+                .orElse(AuditEvent.Actor.system("unidentified-client"));
+    }
+
+    /** Keeps control characters out of audit fields (they would forge lines in a SIEM feed). */
+    private static String safe(String value) {
+        if (value == null) {
+            return null;
+        }
+        String cleaned = value.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return cleaned.length() > 200 ? cleaned.substring(0, 200) : cleaned;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (audit != null && endpoints != null) {
+            audit.event("service.stopped").actor(AuditEvent.Actor.system(SERVICE_NAME)).emit();
+        }
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("event=node.stop-failed part={} reason={}", part.getClass().getSimpleName(), OneLine.of(e));
+            }
+        }
+        LOG.info("event=node.stopped");
+    }
+}

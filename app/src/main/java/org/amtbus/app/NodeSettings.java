@@ -1,0 +1,90 @@
+package org.amtbus.app;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.amtbus.broker.BrokerConfig;
+import org.amtbus.platform.config.ConfigException;
+import org.amtbus.platform.config.Settings;
+import org.amtbus.platform.db.DatabaseConfig;
+import org.amtbus.platform.db.EmbeddedPostgres;
+import org.amtbus.platform.kafka.EmbeddedKafka;
+
+/**
+ * The validated settings of an all-in-one node, read once at start from {@code amtbus.yaml} and
+ * {@code AMTBUS_*} environment overrides. Every key is documented in docs/configuration.md.
+ */
+public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, DatabaseConfig database, int kafkaPort,
+                           List<String> tlsDnsNames, List<InetAddress> tlsIpAddresses) {
+
+    public static final String CONFIG_FILE = "amtbus.yaml";
+    private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern DNS_NAME = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
+    /** Reads the settings; a bad value ends the start with one line naming it (exit code 2). */
+    public static NodeSettings load(Path dataDir, Path configFile) {
+        Optional<Path> file = Optional.ofNullable(configFile);
+        if (file.isEmpty() && Files.isRegularFile(dataDir.resolve(CONFIG_FILE))) {
+            file = Optional.of(dataDir.resolve(CONFIG_FILE));
+        }
+        try {
+            Settings s = Settings.load(file, System.getenv());
+            NodeSettings settings = from(dataDir, s);
+            s.rejectUnknownKeys();
+            return settings;
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new StartupException(StartupException.CONFIGURATION, OneLine.of(e));
+        }
+    }
+
+    static NodeSettings from(Path dataDir, Settings s) {
+        String nodeId = s.string("app.nodeId", "node-1", NODE_ID, "a node id of lowercase letters, digits and '-'");
+        BrokerConfig defaults = BrokerConfig.defaults(dataDir.resolve("broker"));
+        Optional<Integer> plainPort = s.bool("broker.plain.enabled", false)
+                ? Optional.of(s.port("broker.plain.port", 1883, true)) : Optional.empty();
+        BrokerConfig broker = new BrokerConfig(
+                s.address("broker.mqtt.host", defaults.host()),
+                s.port("broker.mqtt.port", BrokerConfig.DEFAULT_PORT, true),
+                s.address("broker.plain.host", InetAddress.getLoopbackAddress()),
+                plainPort,
+                s.intIn("broker.maxMessageBytes", BrokerConfig.DEFAULT_MAX_MESSAGE_BYTES,
+                        BrokerConfig.MIN_MAX_MESSAGE_BYTES, BrokerConfig.MAX_MAX_MESSAGE_BYTES),
+                s.duration("broker.connectTimeout", BrokerConfig.DEFAULT_CONNECT_TIMEOUT,
+                        java.time.Duration.ofSeconds(1), java.time.Duration.ofMinutes(5)),
+                defaults.dataDir(),
+                s.duration("broker.sessionExpiry", BrokerConfig.DEFAULT_SESSION_EXPIRY,
+                        java.time.Duration.ofHours(1), java.time.Duration.ofDays(365)),
+                s.intIn("broker.sessionQueueSize", BrokerConfig.DEFAULT_SESSION_QUEUE_SIZE, 16, 1_000_000));
+        DatabaseConfig database = DatabaseConfig.embedded(s.port("database.port", EmbeddedPostgres.DEFAULT_PORT, true));
+        int kafkaPort = s.port("kafka.port", EmbeddedKafka.DEFAULT_PORT, true);
+        List<String> dns = new ArrayList<>(s.list("tls.dnsNames", defaultDnsNames()));
+        for (String name : dns) {
+            if (!DNS_NAME.matcher(name).matches()) {
+                throw new ConfigException("tls.dnsNames: '" + name + "' is not a DNS name");
+            }
+        }
+        List<InetAddress> ips = new ArrayList<>();
+        for (String ip : s.list("tls.ipAddresses", List.of("127.0.0.1", "::1"))) {
+            ips.add(Settings.of(java.util.Map.of("ip", ip)).address("ip", null));
+        }
+        return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips));
+    }
+
+    private static List<String> defaultDnsNames() {
+        List<String> names = new ArrayList<>(List.of("localhost"));
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            if (host != null && !host.equals("localhost") && DNS_NAME.matcher(host).matches()) {
+                names.add(host);
+            }
+        } catch (UnknownHostException e) {
+            // no resolvable host name: localhost and the IP SANs still work
+        }
+        return names;
+    }
+}

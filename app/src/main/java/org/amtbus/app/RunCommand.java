@@ -1,0 +1,67 @@
+package org.amtbus.app;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code amtbus run}: starts the roles in this process and serves until Ctrl-C. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start amtbus: every role in one process on embedded defaults (Moquette, in-process Kafka, "
+                + "embedded PostgreSQL, sealed secret store, a generated dev CA).")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where everything lives (default: $AMTBUS_APP_DATADIR, else ~/.amtbus).")
+    Path dataDir;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A YAML configuration file (default: <data-dir>/amtbus.yaml when it exists).")
+    Path config;
+
+    @Option(names = "--roles", split = ",", paramLabel = "ROLE",
+            description = "Roles to run; today only 'all' (broker with embedded Kafka and PostgreSQL).")
+    List<String> roles = List.of("all");
+
+    @Override
+    public Integer call() {
+        if (!roles.equals(List.of("all"))) {
+            throw new StartupException(StartupException.CONFIGURATION,
+                    "--roles: only 'all' is available in this version (separate roles arrive with the compose deployment)");
+        }
+        Path dir = DataDirectory.resolve(dataDir);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Node node = Node.start(NodeSettings.load(dir, config));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "amtbus-shutdown"));
+        printEndpoints(node, System.out);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void printEndpoints(Node node, PrintStream out) {
+        Node.Endpoints e = node.endpoints();
+        out.println("amtbus is running. Data directory: " + e.dataDir());
+        out.println("  MQTT over TLS       mqtts://" + e.mqttHost() + ":" + e.mqttPort()
+                + "   (TLS 1.3; CA certificate: " + e.caFile() + ")");
+        out.println("  Kafka (internal)    " + e.kafkaBootstrap() + "   (loopback only)");
+        out.println("  PostgreSQL (int.)   " + e.jdbcUrl() + "   (loopback only)");
+        if (e.superuserCreated()) {
+            out.println("  Superuser           'admin'; its one-time password is in " + e.passwordFile()
+                    + " (mode 0600). Keep it safe, then delete the file.");
+        } else {
+            out.println("  Superuser           'admin' (created on the first start; password file: " + e.passwordFile() + ")");
+        }
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+    }
+}

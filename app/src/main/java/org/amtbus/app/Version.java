@@ -1,0 +1,12 @@
+package org.amtbus.app;
+
+import picocli.CommandLine;
+
+/** The version from the jar manifest (set by the build). */
+final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+        String v = Amtbus.class.getPackage().getImplementationVersion();
+        return new String[] {"amtbus " + (v == null ? "development build" : v)};
+    }
+}

@@ -1,0 +1,71 @@
+package org.amtbus.platform.tls;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The one place TLS contexts are built, so versions, suites and provider are decided once
+ * (see docs/decisions/0002-tls-provider.md).
+ */
+public final class TlsContexts {
+
+    private TlsContexts() {
+    }
+
+    /**
+     * A server context presenting {@code identity}; with {@code clientCa} present, clients must show a
+     * certificate issued by it (mutual TLS).
+     */
+    public static SslContext serverContext(IssuedCertificate identity, TlsPolicy policy, Optional<X509Certificate> clientCa) {
+        try {
+            SslContextBuilder builder = SslContextBuilder
+                    .forServer(identity.privateKey(), identity.chain().toArray(X509Certificate[]::new))
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(policy.protocols())
+                    .ciphers(policy.cipherSuites());
+            if (clientCa.isPresent()) {
+                builder.trustManager(clientCa.get()).clientAuth(ClientAuth.REQUIRE);
+            }
+            return builder.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build a TLS server context: " + e.getMessage(), e);
+        }
+    }
+
+    /** A client context that trusts only {@code trustAnchor}, optionally presenting a client certificate. */
+    public static SslContext clientContext(X509Certificate trustAnchor, TlsPolicy policy, Optional<IssuedCertificate> identity) {
+        try {
+            SslContextBuilder builder = SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(policy.protocols())
+                    .ciphers(policy.cipherSuites())
+                    .trustManager(trustAnchor);
+            identity.ifPresent(id -> builder.keyManager(id.privateKey(), id.chain().toArray(X509Certificate[]::new)));
+            return builder.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build a TLS client context: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JDK trust manager factory trusting only {@code trustAnchor} (for clients built on the JDK's TLS). */
+    public static TrustManagerFactory trustManagerFactory(X509Certificate trustAnchor) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("amtbus-ca", trustAnchor);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            return tmf;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a trust manager: " + e.getMessage(), e);
+        }
+    }
+}
