@@ -51,6 +51,8 @@ public final class Node implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final String SERVICE_NAME = "amtbus";
+    /** A single-node group rebalance takes a few seconds (the group coordinator's initial delay). */
+    private static final java.time.Duration BRIDGE_READY_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     /** What a person needs to reach this node. */
     public record Endpoints(Path dataDir, String mqttHost, int mqttPort, Path caFile, String kafkaBootstrap,
@@ -137,6 +139,10 @@ public final class Node implements AutoCloseable {
                 new EventRoutes(new SchemaValidator()), broker::publishInternal);
         eventBridge.start();
         started.push(eventBridge);
+        if (!eventBridge.awaitReady(BRIDGE_READY_TIMEOUT)) {
+            throw new StartupException(StartupException.ENVIRONMENT,
+                    "the event bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+        }
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();
         endpoints = new Endpoints(dataDir, s.broker().host().getHostAddress(), broker.tlsPort(), ca.certificateFile(),

@@ -5,6 +5,11 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.common.TopicPartition;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,6 +58,7 @@ public final class EventBridge implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile boolean running = true;
 
     public EventBridge(Consumer<String, byte[]> consumer, List<String> topics, Router router, Publisher publisher) {
@@ -65,8 +71,30 @@ public final class EventBridge implements AutoCloseable {
     }
 
     public void start() {
-        consumer.subscribe(topics);
+        consumer.subscribe(topics, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // offsets are committed after every batch, nothing is pending here
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                // resolve positions now, so "ready" means every record written from here on is delivered
+                partitions.forEach(consumer::position);
+                assigned.countDown();
+            }
+        });
         thread.start();
+    }
+
+    /** Waits until the bridge owns its partitions and knows where to read from; false on timeout. */
+    public boolean awaitReady(Duration timeout) {
+        try {
+            return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void run() {

@@ -1,0 +1,130 @@
+package org.amtbus.app;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.amtbus.platform.config.Settings;
+import org.amtbus.platform.kafka.KafkaClients;
+import org.amtbus.platform.kafka.KafkaConfig;
+import org.amtbus.platform.tls.TlsContexts;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Test support: a whole amtbus node in this JVM, in a temporary data directory, on random ports, with
+ * helpers for real MQTT clients over TLS and a Kafka consumer.
+ */
+final class RunningNode implements AutoCloseable {
+
+    final Path dataDir;
+    final Node node;
+
+    private RunningNode(Path dataDir, Node node) {
+        this.dataDir = dataDir;
+        this.node = node;
+    }
+
+    /** Starts a node on random ports in {@code dataDir} (created if needed, reused if it exists). */
+    static RunningNode start(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Settings settings = Settings.of(Map.of(
+                "broker.mqtt.host", "127.0.0.1",
+                "broker.mqtt.port", "0",
+                "database.port", "0",
+                "kafka.port", "0"));
+        return new RunningNode(dataDir, Node.start(NodeSettings.from(dataDir, settings)));
+    }
+
+    static RunningNode startFresh() {
+        try {
+            return start(Files.createTempDirectory("amtbus-node-"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    int mqttPort() {
+        return node.endpoints().mqttPort();
+    }
+
+    Path caFile() {
+        return node.endpoints().caFile();
+    }
+
+    X509Certificate caCertificate() {
+        try (var in = Files.newInputStream(caFile())) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String adminPassword() {
+        try {
+            return Files.readString(dataDir.resolve("admin-password"), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An MQTT 5 client over TLS 1.3 trusting only this node's CA. */
+    Mqtt5ClientBuilder mqttClient(String clientId) {
+        return MqttClient.builder().useMqttVersion5()
+                .identifier(clientId)
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort())
+                .sslConfig()
+                .trustManagerFactory(TlsContexts.trustManagerFactory(caCertificate()))
+                .protocols(List.of("TLSv1.3"))
+                .applySslConfig();
+    }
+
+    /** A connected client logged in as the superuser. */
+    Mqtt5BlockingClient adminClient(String clientId) {
+        Mqtt5BlockingClient client = mqttClient(clientId)
+                .simpleAuth().username("admin").password(adminPassword().getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                .buildBlocking();
+        client.connect();
+        return client;
+    }
+
+    KafkaClients kafka() {
+        return new KafkaClients(KafkaConfig.of(node.endpoints().kafkaBootstrap()));
+    }
+
+    /** Reads records of {@code topic} from the beginning until {@code predicate} has matched one, or times out. */
+    static List<ConsumerRecord<String, byte[]>> pollUntil(Consumer<String, byte[]> consumer, Duration timeout,
+                                                          java.util.function.Predicate<List<ConsumerRecord<String, byte[]>>> done) {
+        List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !done.test(seen)) {
+            consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+        }
+        return seen;
+    }
+
+    static String newClientId() {
+        return "test-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+}
