@@ -1,0 +1,202 @@
+package org.amtbus.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import org.amtbus.broker.BrokerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.amtbus.platform.tls.TlsContexts;
+
+/** Bad input at the MQTT door is refused, and the broker keeps serving everyone else. */
+class BrokerRefusalsIT {
+
+    private static RunningNode node;
+
+    @BeforeAll
+    static void startNode() {
+        node = RunningNode.startFresh();
+    }
+
+    @AfterAll
+    static void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void refusesAWrongPassword() {
+        // given
+        Mqtt5BlockingClient intruder = node.mqttClient(RunningNode.newClientId())
+                .simpleAuth().username("admin").password("not-the-password".getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                .buildBlocking();
+
+        // when / then
+        assertThatThrownBy(intruder::connect)
+                .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(e.getMqttMessage().getReasonCode())
+                        .isIn(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+        assertBrokerStillServes();
+    }
+
+    @Test
+    void refusesAClientWithoutCredentials() {
+        Mqtt5BlockingClient anonymous = node.mqttClient(RunningNode.newClientId()).buildBlocking();
+        assertThatThrownBy(anonymous::connect).isInstanceOf(Mqtt5ConnAckException.class);
+        assertBrokerStillServes();
+    }
+
+    @Test
+    void refusesAnAccountNameThatCouldWidenATopicPattern() {
+        Mqtt5BlockingClient injector = node.mqttClient(RunningNode.newClientId())
+                .simpleAuth().username("admin/#").password(node.adminPassword().getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                .buildBlocking();
+        assertThatThrownBy(injector::connect).isInstanceOf(Mqtt5ConnAckException.class);
+        assertBrokerStillServes();
+    }
+
+    @Test
+    void refusesMqttWithoutTls() throws Exception {
+        // given a plain TCP client speaking MQTT CONNECT in the clear
+        try (Socket socket = new Socket("127.0.0.1", node.mqttPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(new byte[] {0x10, 0x10, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0x00, 0x3c,
+                    0x00, 0x04, 't', 'e', 's', 't'});
+            out.flush();
+
+            // then the server never answers with a CONNACK (0x20): it closes the connection
+            InputStream in = socket.getInputStream();
+            List<Integer> bytes = new ArrayList<>();
+            int b;
+            while ((b = in.read()) != -1 && bytes.size() < 64) {
+                bytes.add(b);
+            }
+            assertThat(bytes.isEmpty() ? -1 : bytes.get(0)).isNotEqualTo(0x20);
+        }
+        assertBrokerStillServes();
+    }
+
+    @Test
+    void refusesTls12Clients() throws Exception {
+        // given a client that offers only TLS 1.2 (which the JDK client supports)
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, TlsContexts.trustManagerFactory(node.caCertificate()).getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", node.mqttPort())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            assertThat(socket.getEnabledProtocols()).containsExactly("TLSv1.2");
+
+            // when / then
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLHandshakeException.class);
+        }
+        // and the same client offering TLS 1.3 gets in: the refusal was about the version
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", node.mqttPort())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.3"});
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
+        assertBrokerStillServes();
+    }
+
+    @Test
+    void refusesTls11ClientsWithAProtocolVersionAlert() throws Exception {
+        // given openssl as a TLS 1.1 client (security level 0 so that the client itself is willing)
+        ProcessBuilder pb = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + node.mqttPort(),
+                "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-CAfile", node.caFile().toString())
+                .redirectErrorStream(true);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        // then the server answers with a protocol_version alert (70) and no session is established
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(output).contains("alert protocol version").contains("Cipher is (NONE)").doesNotContain("BEGIN CERTIFICATE");
+        assertBrokerStillServes();
+    }
+
+    @Test
+    void dropsAPublisherWhosePayloadIsOverTheLimitAndKeepsServing() {
+        // given
+        Mqtt5BlockingClient flooder = node.adminClient(RunningNode.newClientId());
+        byte[] huge = new byte[BrokerConfig.DEFAULT_MAX_MESSAGE_BYTES + 1024];
+
+        // when
+        try {
+            flooder.publishWith().topic("amtbus/v1/acme/alerts").qos(MqttQos.AT_MOST_ONCE).payload(huge).send();
+        } catch (RuntimeException ignored) {
+            // the client may notice the close while sending or only afterwards
+        }
+
+        // then the connection is closed by the broker
+        await().atMost(Duration.ofSeconds(20)).until(() -> !flooder.getState().isConnected());
+        assertBrokerStillServes();
+    }
+
+    @Test
+    void closesATlsConnectionThatSendsGarbage() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, TlsContexts.trustManagerFactory(node.caCertificate()).getTrustManagers(), null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", node.mqttPort())) {
+            socket.setSoTimeout(20_000);
+            socket.startHandshake();
+            byte[] garbage = new byte[4096];
+            new java.util.Random(42).nextBytes(garbage);
+            garbage[0] = (byte) 0xF0; // reserved packet type
+            socket.getOutputStream().write(garbage);
+            socket.getOutputStream().flush();
+            assertThat(readUntilClosed(socket.getInputStream())).isTrue();
+        }
+        assertBrokerStillServes();
+    }
+
+    private static boolean readUntilClosed(InputStream in) {
+        try {
+            while (in.read() != -1) {
+                // drain
+            }
+            return true;
+        } catch (java.io.IOException e) {
+            return true; // reset or TLS close: closed either way
+        }
+    }
+
+    /** A fresh subscriber and publisher still exchange a message. */
+    private static void assertBrokerStillServes() {
+        Mqtt5BlockingClient subscriber = node.adminClient(RunningNode.newClientId());
+        Mqtt5BlockingClient publisher = node.adminClient(RunningNode.newClientId());
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+            subscriber.subscribeWith().topicFilter("it/health").qos(MqttQos.AT_LEAST_ONCE).send();
+            publisher.publishWith().topic("it/health").qos(MqttQos.AT_LEAST_ONCE).payload("ok".getBytes(StandardCharsets.UTF_8)).send();
+            Optional<Mqtt5Publish> received = publishes.receive(20, TimeUnit.SECONDS);
+            assertThat(received).isPresent();
+            assertThat(received.get().getPayloadAsBytes()).isEqualTo("ok".getBytes(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            subscriber.disconnect();
+            publisher.disconnect();
+        }
+    }
+}
