@@ -23,7 +23,13 @@ public final class Amtbus implements Runnable {
 
     /** Runs the command line and returns the exit code (0 ok, 1 runtime failure, 2 usage or configuration). */
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Amtbus());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // one clear line, never a stack trace, for anything the user can fix
             commandLine.getErr().println("amtbus: " + OneLine.of(e));

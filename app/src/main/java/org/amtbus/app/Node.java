@@ -84,6 +84,10 @@ public final class Node implements AutoCloseable {
     private void startParts(NodeSettings s) {
         Clock clock = Clock.systemUTC();
         Path dataDir = s.dataDir();
+        // fail before starting anything when a port we need is taken
+        Ports.requireFree(s.broker().host(), s.broker().port(), "broker.mqtt.port");
+        Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.kafkaPort(), "kafka.port");
+        Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.database().port(), "database.port");
 
         SecretStore secrets = SealedFileSecretStore.open(dataDir.resolve("secrets"));
         started.push(secrets);
