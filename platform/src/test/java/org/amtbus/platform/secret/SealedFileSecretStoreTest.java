@@ -1,0 +1,124 @@
+package org.amtbus.platform.secret;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SealedFileSecretStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static final SecretName ADMIN = new SecretName("devices/3f2504e0-4f89-11d3-9a0c-0305e82c3301/amt-admin");
+
+    @Test
+    void keepsSecretsAcrossCloseAndReopen() {
+        // given
+        Secret password = Passwords.amtPassword();
+        try (SealedFileSecretStore store = SealedFileSecretStore.open(dir)) {
+            store.put(ADMIN, password);
+        }
+
+        // when
+        try (SealedFileSecretStore store = SealedFileSecretStore.open(dir)) {
+            // then
+            assertThat(store.get(ADMIN)).hasValueSatisfying(s -> assertThat(s.matches(password)).isTrue());
+            assertThat(store.list("devices/")).containsExactly(ADMIN);
+            assertThat(store.delete(ADMIN)).isTrue();
+            assertThat(store.get(ADMIN)).isEmpty();
+            assertThat(store.delete(ADMIN)).isFalse();
+        }
+    }
+
+    @Test
+    void theStoreFileHoldsNoPlaintextAndBothFilesAreOwnerOnly() throws Exception {
+        List<byte[]> values = new ArrayList<>();
+        try (SealedFileSecretStore store = SealedFileSecretStore.open(dir)) {
+            for (int i = 0; i < 20; i++) {
+                Secret s = Passwords.amtPassword();
+                values.add(s.revealBytes());
+                store.put(new SecretName("test/s" + i), s);
+            }
+        }
+        String file = Files.readString(dir.resolve(SealedFileSecretStore.STORE_FILE), StandardCharsets.ISO_8859_1);
+        for (byte[] v : values) {
+            assertThat(file).doesNotContain(new String(v, StandardCharsets.ISO_8859_1));
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(SealedFileSecretStore.STORE_FILE))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(SealedFileSecretStore.MASTER_KEY_FILE))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void anEditedEntryIsDetectedNotReturned() throws Exception {
+        try (SealedFileSecretStore store = SealedFileSecretStore.open(dir)) {
+            store.put(ADMIN, Passwords.amtPassword());
+        }
+        Path file = dir.resolve(SealedFileSecretStore.STORE_FILE);
+        String content = Files.readString(file);
+        int at = content.indexOf("\" : \"") + 10;
+        char flipped = content.charAt(at) == 'A' ? 'B' : 'A';
+        Files.writeString(file, content.substring(0, at) + flipped + content.substring(at + 1));
+
+        assertThatThrownBy(() -> SealedFileSecretStore.open(dir))
+                .isInstanceOf(SealedFileSecretStore.TamperedSecretException.class)
+                .hasMessageContaining(ADMIN.value());
+    }
+
+    @Test
+    void anEntryMovedToAnotherNameDoesNotOpen() throws Exception {
+        try (SealedFileSecretStore store = SealedFileSecretStore.open(dir)) {
+            store.put(new SecretName("a/one"), Passwords.amtPassword());
+        }
+        Path file = dir.resolve(SealedFileSecretStore.STORE_FILE);
+        Files.writeString(file, Files.readString(file).replace("\"a/one\"", "\"a/two\""));
+
+        assertThatThrownBy(() -> SealedFileSecretStore.open(dir)).isInstanceOf(SealedFileSecretStore.TamperedSecretException.class);
+    }
+
+    @Test
+    void aDifferentMasterKeyCannotOpenTheStore() throws Exception {
+        try (SealedFileSecretStore store = SealedFileSecretStore.open(dir)) {
+            store.put(ADMIN, Passwords.amtPassword());
+        }
+        byte[] otherKey = new byte[32];
+        otherKey[0] = 1;
+        Files.write(dir.resolve(SealedFileSecretStore.MASTER_KEY_FILE), otherKey);
+
+        assertThatThrownBy(() -> SealedFileSecretStore.open(dir)).isInstanceOf(SealedFileSecretStore.TamperedSecretException.class);
+    }
+
+    @Test
+    void refusesAMasterKeyOthersCanRead() throws Exception {
+        SealedFileSecretStore.open(dir).close();
+        Files.setPosixFilePermissions(dir.resolve(SealedFileSecretStore.MASTER_KEY_FILE), PosixFilePermissions.fromString("rw-r-----"));
+
+        assertThatThrownBy(() -> SealedFileSecretStore.open(dir)).hasMessageContaining("master.key").hasMessageContaining("0600");
+    }
+
+    @Test
+    void refusesToInventANewKeyForAnExistingStore() throws Exception {
+        try (SealedFileSecretStore store = SealedFileSecretStore.open(dir)) {
+            store.put(ADMIN, Passwords.amtPassword());
+        }
+        Files.delete(dir.resolve(SealedFileSecretStore.MASTER_KEY_FILE));
+
+        assertThatThrownBy(() -> SealedFileSecretStore.open(dir)).hasMessageContaining("master key").hasMessageContaining("missing");
+    }
+
+    @Test
+    void secretsNeverPrintTheirValue() {
+        Secret s = Passwords.amtPassword();
+        assertThat(s.toString()).isEqualTo("[hidden]");
+        assertThat(String.valueOf(s)).doesNotContain(new String(s.revealChars()));
+    }
+}
