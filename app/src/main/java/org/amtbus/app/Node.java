@@ -86,6 +86,7 @@ public final class Node implements AutoCloseable {
         Path dataDir = s.dataDir();
         // fail before starting anything when a port we need is taken
         Ports.requireFree(s.broker().host(), s.broker().port(), "broker.mqtt.port");
+        s.broker().plainPort().ifPresent(p -> Ports.requireFree(s.broker().plainHost(), p, "broker.plain.port"));
         Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.kafkaPort(), "kafka.port");
         Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.database().port(), "database.port");
 

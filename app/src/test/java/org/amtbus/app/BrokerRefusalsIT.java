@@ -23,27 +23,15 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.amtbus.broker.BrokerConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.amtbus.platform.tls.TlsContexts;
 
 /** Bad input at the MQTT door is refused, and the broker keeps serving everyone else. */
 class BrokerRefusalsIT {
 
-    private static RunningNode node;
-
-    @BeforeAll
-    static void startNode() {
-        node = RunningNode.startFresh();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningNode node = RunningNode.perClass();
 
     @Test
     void refusesAWrongPassword() {

@@ -23,10 +23,9 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a user types: Debian's mosquitto_pub and mosquitto_sub over TLS with the generated CA file.
@@ -35,24 +34,16 @@ import org.junit.jupiter.api.Test;
  */
 class MosquittoClientsIT {
 
-    private static RunningNode node;
+    @RegisterExtension
+    static final RunningNode node = RunningNode.perClass(MosquittoClientsIT::requireClients);
 
-    @BeforeAll
-    static void startNode() {
+    private static void requireClients() {
         boolean installed = new java.io.File("/usr/bin/mosquitto_pub").canExecute()
                 && new java.io.File("/usr/bin/mosquitto_sub").canExecute();
         if (!installed && System.getenv("CI") != null) {
             throw new IllegalStateException("CI must install mosquitto-clients (apt-get install mosquitto-clients)");
         }
         Assumptions.assumeTrue(installed, "mosquitto-clients not installed: apt-get install mosquitto-clients");
-        node = RunningNode.startFresh();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
     }
 
     @Test

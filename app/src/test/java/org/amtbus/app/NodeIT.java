@@ -29,27 +29,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The walking skeleton end to end: real MQTT clients over TLS, the real broker, real Kafka and PostgreSQL. */
 class NodeIT {
 
     private static final TenantId TENANT = new TenantId("acme");
-    private static RunningNode node;
-
-    @BeforeAll
-    static void startNode() {
-        node = RunningNode.startFresh();
-    }
-
-    @AfterAll
-    static void stopNode() {
-        if (node != null) {
-            node.close();
-        }
-    }
+    @RegisterExtension
+    static final RunningNode node = RunningNode.perClass();
 
     @Test
     void commandPublishedOverTlsReachesKafkaKeyedByDeviceAndStampedWithTheAuthenticatedPrincipal() {

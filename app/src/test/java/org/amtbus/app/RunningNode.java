@@ -21,19 +21,49 @@ import org.amtbus.platform.kafka.KafkaConfig;
 import org.amtbus.platform.tls.TlsContexts;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Test support: a whole amtbus node in this JVM, in a temporary data directory, on random ports, with
- * helpers for real MQTT clients over TLS and a Kafka consumer.
+ * helpers for real MQTT clients over TLS and a Kafka consumer. Use it per test class as
+ * {@code @RegisterExtension static final RunningNode node = RunningNode.perClass();}, or start one
+ * yourself with {@link #start(Path)}.
  */
-final class RunningNode implements AutoCloseable {
+final class RunningNode implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-    final Path dataDir;
-    final Node node;
+    Path dataDir;
+    Node node;
+    private final Runnable precondition;
 
-    private RunningNode(Path dataDir, Node node) {
+    private RunningNode(Path dataDir, Node node, Runnable precondition) {
         this.dataDir = dataDir;
         this.node = node;
+        this.precondition = precondition;
+    }
+
+    /** A node started before the class's tests and stopped after them. */
+    static RunningNode perClass() {
+        return perClass(() -> { });
+    }
+
+    /** As {@link #perClass()}, checking {@code precondition} (e.g. an assumption) before starting. */
+    static RunningNode perClass(Runnable precondition) {
+        return new RunningNode(null, null, precondition);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        precondition.run();
+        RunningNode started = startFresh();
+        this.dataDir = started.dataDir;
+        this.node = started.node;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** Starts a node on random ports in {@code dataDir} (created if needed, reused if it exists). */
@@ -48,7 +78,7 @@ final class RunningNode implements AutoCloseable {
                 "broker.mqtt.port", "0",
                 "database.port", "0",
                 "kafka.port", "0"));
-        return new RunningNode(dataDir, Node.start(NodeSettings.from(dataDir, settings)));
+        return new RunningNode(dataDir, Node.start(NodeSettings.from(dataDir, settings)), () -> { });
     }
 
     static RunningNode startFresh() {
@@ -125,6 +155,8 @@ final class RunningNode implements AutoCloseable {
 
     @Override
     public void close() {
-        node.close();
+        if (node != null) {
+            node.close();
+        }
     }
 }

@@ -9,9 +9,6 @@ import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.interception.InterceptHandler;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Objects;
@@ -54,8 +51,6 @@ public final class MqttBroker implements AutoCloseable {
      */
     public void start(SslContext tls, IAuthenticator authenticator, IAuthorizatorPolicy authorizer,
                       List<? extends InterceptHandler> interceptors) {
-        ensureFree(config.host(), config.port(), "broker.mqtt.port");
-        config.plainPort().ifPresent(p -> ensureFree(config.plainHost(), p, "broker.plain.port"));
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
@@ -150,19 +145,6 @@ public final class MqttBroker implements AutoCloseable {
         p.setProperty("intercept.thread_pool.size", String.valueOf(INTERCEPTOR_THREADS));
         p.setProperty("reauthorize_subscriptions_on_connect", "true");
         return new MemoryConfig(p);
-    }
-
-    private static void ensureFree(InetAddress host, int port, String setting) {
-        if (port == 0) {
-            return;
-        }
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(host, port));
-        } catch (IOException e) {
-            throw new BrokerStartException(setting + ": " + host.getHostAddress() + ":" + port
-                    + " is already in use or not bindable (" + e.getMessage() + ")");
-        }
     }
 
     /** The broker could not start; the message is one line naming the cause. */

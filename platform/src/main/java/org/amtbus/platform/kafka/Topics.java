@@ -1,5 +1,8 @@
 package org.amtbus.platform.kafka;
 
+import org.amtbus.schemas.model.GatewayId;
+import org.amtbus.schemas.topic.KafkaTopics;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +10,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
@@ -23,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * The amtbus Kafka topics and their creation. Names live here until the schemas module's
  * {@code KafkaTopics} takes over (the lead reconciles the two).
  *
- * <p>Invariant: after {@link #createAll()} returns, every core topic exists and {@value #PRESENCE}
+ * <p>Invariant: after {@link #createAll()} returns, every core topic exists and {@code amtbus.presence}
  * is compacted; running it again (every start does) changes nothing. Existing topics are never
  * altered - a wrong cleanup policy on presence fails the start instead of being silently kept.
  *
@@ -32,29 +34,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class Topics {
 
-    public static final String COMMANDS = "amtbus.commands";
-    public static final String RESULTS = "amtbus.results";
-    public static final String PRESENCE = "amtbus.presence";
-    public static final String EVENTS = "amtbus.events";
-    public static final String PROVISIONING = "amtbus.provisioning";
-    public static final String AUDIT = "amtbus.audit";
-    public static final String ALERTS = "amtbus.alerts";
-    public static final String ACL_CHANGES = "amtbus.acl.changes";
-    public static final String GATEWAY_PREFIX = "amtbus.gateway.";
+    // the names are the contract in schemas; this class only creates and checks the topics
+    private static final String COMMANDS = KafkaTopics.COMMANDS;
+    private static final String PRESENCE = KafkaTopics.PRESENCE;
+    private static final String ACL_CHANGES = KafkaTopics.ACL_CHANGES;
 
-    public static final List<String> CORE = List.of(COMMANDS, RESULTS, PRESENCE, EVENTS, PROVISIONING, AUDIT,
-            ALERTS, ACL_CHANGES);
+    public static final List<String> CORE = List.of(KafkaTopics.COMMANDS, KafkaTopics.RESULTS, KafkaTopics.PRESENCE,
+            KafkaTopics.EVENTS, KafkaTopics.PROVISIONING, KafkaTopics.AUDIT, KafkaTopics.ALERTS, KafkaTopics.ACL_CHANGES);
 
     /** Admin calls give up after this; a healthy cluster answers in milliseconds. */
     static final long TIMEOUT_SECONDS = 30;
 
-    private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,100}");
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
 
     /**
      * Partitioning and replication of the topics.
      *
-     * @param commandPartitions partitions of {@value #COMMANDS} (keyed by device GUID: the
+     * @param commandPartitions partitions of {@code amtbus.commands} (keyed by device GUID: the
      *                          router's parallelism), default {@value #DEFAULT_PARTITIONS}
      * @param partitions        partitions of the other keyed topics and of gateway topics
      * @param replicationFactor 1 for the embedded node, 3 for a shared cluster
@@ -102,10 +98,7 @@ public final class Topics {
 
     /** The per-gateway command topic, {@code amtbus.gateway.<gatewayId>}. */
     public static String gateway(String gatewayId) {
-        if (gatewayId == null || !GATEWAY_ID.matcher(gatewayId).matches()) {
-            throw new IllegalArgumentException("gateway id must match " + GATEWAY_ID.pattern() + ", was " + gatewayId);
-        }
-        return GATEWAY_PREFIX + gatewayId;
+        return KafkaTopics.gateway(new GatewayId(gatewayId));
     }
 
     /** Creates the core topics that are missing; verifies presence is compacted. */
