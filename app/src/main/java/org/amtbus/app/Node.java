@@ -27,6 +27,11 @@ import org.amtbus.platform.kafka.EmbeddedKafka;
 import org.amtbus.platform.kafka.KafkaClients;
 import org.amtbus.platform.kafka.KafkaConfig;
 import org.amtbus.platform.kafka.Topics;
+import org.amtbus.platform.metrics.MetricsServer;
+import org.amtbus.platform.tls.CertificateExpiryWatch;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.amtbus.platform.secret.SealedFileSecretStore;
 import org.amtbus.platform.secret.SecretStore;
 import org.amtbus.platform.tls.CertificateAuthority;
@@ -56,11 +61,12 @@ public final class Node implements AutoCloseable {
 
     /** What a person needs to reach this node. */
     public record Endpoints(Path dataDir, String mqttHost, int mqttPort, Path caFile, String kafkaBootstrap,
-                            String jdbcUrl, boolean superuserCreated, Path passwordFile) { }
+                            String jdbcUrl, boolean superuserCreated, Path passwordFile, String metricsUrl) { }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
     private AuditLog audit;
+    private PrometheusMeterRegistry meters;
     private volatile boolean closed;
 
     private Node() {
@@ -89,6 +95,12 @@ public final class Node implements AutoCloseable {
         s.broker().plainPort().ifPresent(p -> Ports.requireFree(s.broker().plainHost(), p, "broker.plain.port"));
         Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.kafkaPort(), "kafka.port");
         Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.database().port(), "database.port");
+        Ports.requireFree(s.metricsHost(), s.metricsPort(), "metrics.port");
+
+        PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+        meters = registry;
+        MetricsServer metrics = MetricsServer.start(registry, s.metricsHost(), s.metricsPort());
+        started.push(metrics);
 
         SecretStore secrets = SealedFileSecretStore.open(dataDir.resolve("secrets"));
         started.push(secrets);
@@ -96,6 +108,8 @@ public final class Node implements AutoCloseable {
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), clock);
         IssuedCertificate brokerCert = ca.loadOrIssueServer(dataDir.resolve("tls"), "broker", s.tlsDnsNames(), s.tlsIpAddresses());
         SslContext mqttTls = TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty());
+        java.util.Map<String, java.security.cert.X509Certificate> watched =
+                java.util.Map.of("ca", ca.certificate(), "broker", brokerCert.certificate());
 
         Database database = Database.start(s.database(), dataDir, () -> {
             throw new StartupException(StartupException.CONFIGURATION, "database: external PostgreSQL needs the secret store entry");
@@ -112,6 +126,20 @@ public final class Node implements AutoCloseable {
         Producer<String, byte[]> auditProducer = clients.producer("audit");
         started.push(auditProducer::close);
         audit = new AuditLog(auditProducer, clock, s.nodeId());
+        FunctionCounter.builder("amtbus.audit.events.sent", audit, AuditLog::sentCount).register(registry);
+        FunctionCounter.builder("amtbus.audit.events.failed", audit, AuditLog::failedCount).register(registry);
+
+        CertificateExpiryWatch expiry = new CertificateExpiryWatch(watched, clock, CertificateExpiryWatch.DEFAULT_THRESHOLD,
+                (name, cert, left) -> {
+                    LOG.warn("event=cert.expiring name={} expires={} daysLeft={}", name, cert.getNotAfter().toInstant(), left.toDays());
+                    audit.event("cert.expiring").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(name)
+                            .outcome(AuditEvent.Outcome.FAILURE).reason("expires in " + left.toDays() + " days")
+                            .detail("notAfter", cert.getNotAfter().toInstant().toString()).emit();
+                });
+        started.push(expiry.start());
+        for (String name : expiry.names()) {
+            Gauge.builder("amtbus.certificate.expiry.seconds", expiry, w -> w.secondsLeft(name)).tag("name", name).register(registry);
+        }
 
         AccountStore accounts = new AccountStore(database.dataSource());
         PasswordHasher hasher = new PasswordHasher();
@@ -134,6 +162,9 @@ public final class Node implements AutoCloseable {
                 audit.event("command.rejected").actor(actor(principal)).target(topic)
                         .outcome(AuditEvent.Outcome.ERROR).reason(reason).emit());
 
+        FunctionCounter.builder("amtbus.bridge.commands.forwarded", commandBridge, CommandBridge::forwardedCount).register(registry);
+        FunctionCounter.builder("amtbus.bridge.commands.failed", commandBridge, CommandBridge::failedCount).register(registry);
+
         MqttBroker broker = new MqttBroker(s.broker());
         broker.start(mqttTls, authenticator, authorizer, List.of(commandBridge));
         started.push(broker);
@@ -142,6 +173,8 @@ public final class Node implements AutoCloseable {
                 clients.consumer("broker-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
                 List.of(KafkaTopics.RESULTS, KafkaTopics.PRESENCE, KafkaTopics.EVENTS, KafkaTopics.ALERTS),
                 new EventRoutes(new SchemaValidator()), broker::publishInternal);
+        FunctionCounter.builder("amtbus.bridge.events.published", eventBridge, EventBridge::publishedCount).register(registry);
+        FunctionCounter.builder("amtbus.bridge.events.rejected", eventBridge, EventBridge::rejectedCount).register(registry);
         eventBridge.start();
         started.push(eventBridge);
         if (!eventBridge.awaitReady(BRIDGE_READY_TIMEOUT)) {
@@ -151,11 +184,14 @@ public final class Node implements AutoCloseable {
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();
         endpoints = new Endpoints(dataDir, s.broker().host().getHostAddress(), broker.tlsPort(), ca.certificateFile(),
-                kafka.bootstrapServers(), database.jdbcUrl(), bootstrap.superuserCreated(), bootstrap.passwordFile());
+                kafka.bootstrapServers(), database.jdbcUrl(), bootstrap.superuserCreated(), bootstrap.passwordFile(),
+                "http://" + hostForUrl(s.metricsHost()) + ":" + metrics.port() + "/metrics");
         LOG.info("event=node.started node={} mqttPort={} kafka={}", s.nodeId(), broker.tlsPort(), kafka.bootstrapServers());
     }
 
     private void auditLogin(String username, String clientId, LoginResult result) {
+        meters.counter("amtbus.broker.logins", "outcome", result.isAccepted() ? "success" : "failure",
+                "reason", result.reason().name().toLowerCase(java.util.Locale.ROOT)).increment();
         audit.event("auth.login")
                 .actor(actor(username))
                 .outcome(result.isAccepted() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
@@ -166,6 +202,7 @@ public final class Node implements AutoCloseable {
     }
 
     private void auditDenial(String action, String topic, String username, String clientId) {
+        meters.counter("amtbus.broker.acl.denials", "action", action).increment();
         audit.event("acl.denied").actor(actor(username)).target(safe(topic)).outcome(AuditEvent.Outcome.DENIED)
                 .reason(action + " not allowed").detail("clientId", safe(clientId)).emit();
     }
@@ -187,6 +224,11 @@ public final class Node implements AutoCloseable {
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString();
         return cleaned.length() > 200 ? cleaned.substring(0, 200) : cleaned;
+    }
+
+    private static String hostForUrl(java.net.InetAddress host) {
+        String h = host.getHostAddress();
+        return h.contains(":") ? "[" + h + "]" : h;
     }
 
     public Endpoints endpoints() {

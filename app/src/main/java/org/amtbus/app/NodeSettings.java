@@ -20,7 +20,8 @@ import org.amtbus.platform.kafka.EmbeddedKafka;
  * {@code AMTBUS_*} environment overrides. Every key is documented in docs/configuration.md.
  */
 public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, DatabaseConfig database, int kafkaPort,
-                           List<String> tlsDnsNames, List<InetAddress> tlsIpAddresses) {
+                           List<String> tlsDnsNames, List<InetAddress> tlsIpAddresses, InetAddress metricsHost,
+                           int metricsPort) {
 
     public static final String CONFIG_FILE = "amtbus.yaml";
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -70,9 +71,19 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         }
         List<InetAddress> ips = new ArrayList<>();
         for (String ip : s.list("tls.ipAddresses", List.of("127.0.0.1", "::1"))) {
-            ips.add(Settings.of(java.util.Map.of("ip", ip)).address("ip", null));
+            if (!ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                throw new ConfigException("tls.ipAddresses: '" + ip + "' is not an IP address");
+            }
+            try {
+                ips.add(InetAddress.getByName(ip));
+            } catch (UnknownHostException e) {
+                throw new ConfigException("tls.ipAddresses: '" + ip + "' is not an IP address");
+            }
         }
-        return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips));
+        InetAddress metricsHost = s.address("metrics.host", InetAddress.getLoopbackAddress());
+        int metricsPort = s.port("metrics.port", org.amtbus.platform.metrics.MetricsServer.DEFAULT_PORT, true);
+        return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
+                metricsHost, metricsPort);
     }
 
     private static List<String> defaultDnsNames() {

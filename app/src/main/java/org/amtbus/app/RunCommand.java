@@ -55,6 +55,7 @@ final class RunCommand implements Callable<Integer> {
                 + "   (TLS 1.3; CA certificate: " + e.caFile() + ")");
         out.println("  Kafka (internal)    " + e.kafkaBootstrap() + "   (loopback only)");
         out.println("  PostgreSQL (int.)   " + e.jdbcUrl() + "   (loopback only)");
+        out.println("  Metrics             " + e.metricsUrl() + "   (Prometheus text format)");
         if (e.superuserCreated()) {
             out.println("  Superuser           'admin'; its one-time password is in " + e.passwordFile()
                     + " (mode 0600). Keep it safe, then delete the file.");

@@ -40,10 +40,14 @@ class BrokerRefusalsIT {
                 .simpleAuth().username("admin").password("not-the-password".getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
                 .buildBlocking();
 
+        double before = wrongPasswordCount();
+
         // when / then
         assertThatThrownBy(intruder::connect)
                 .isInstanceOfSatisfying(Mqtt5ConnAckException.class, e -> assertThat(e.getMqttMessage().getReasonCode())
                         .isIn(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD, Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+        // and the refusal is counted
+        assertThat(wrongPasswordCount()).isEqualTo(before + 1);
         assertBrokerStillServes();
     }
 
@@ -156,6 +160,14 @@ class BrokerRefusalsIT {
             assertThat(readUntilClosed(socket.getInputStream())).isTrue();
         }
         assertBrokerStillServes();
+    }
+
+    private static double wrongPasswordCount() {
+        return node.scrapeMetrics().lines()
+                .filter(l -> l.startsWith("amtbus_broker_logins_total{") && l.contains("outcome=\"failure\"")
+                        && l.contains("reason=\"wrong_password\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private static boolean readUntilClosed(InputStream in) {

@@ -77,7 +77,8 @@ final class RunningNode implements AutoCloseable, BeforeAllCallback, AfterAllCal
                 "broker.mqtt.host", "127.0.0.1",
                 "broker.mqtt.port", "0",
                 "database.port", "0",
-                "kafka.port", "0"));
+                "kafka.port", "0",
+                "metrics.port", "0"));
         return new RunningNode(dataDir, Node.start(NodeSettings.from(dataDir, settings)), () -> { });
     }
 
@@ -132,6 +133,24 @@ final class RunningNode implements AutoCloseable, BeforeAllCallback, AfterAllCal
                 .buildBlocking();
         client.connect();
         return client;
+    }
+
+    /** The Prometheus text the node serves now. */
+    String scrapeMetrics() {
+        try {
+            var client = java.net.http.HttpClient.newHttpClient();
+            var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.endpoints().metricsUrl())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("metrics answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     KafkaClients kafka() {
