@@ -1,0 +1,61 @@
+package org.amtbus.app;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.amtbus.platform.tls.CertificateRequests;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code amtbus cert}: certificate tooling beside the dev CA. */
+@Command(name = "cert", mixinStandardHelpOptions = true, description = "Certificate tooling.",
+        subcommands = {CertCommand.Csr.class})
+final class CertCommand {
+
+    /** {@code amtbus cert csr}: a key and a signing request for an organization's own CA. */
+    @Command(name = "csr", mixinStandardHelpOptions = true,
+            description = "Create an ECDSA P-384 key (0600) and a PKCS#10 request for your own CA to sign.")
+    static final class Csr implements Callable<Integer> {
+
+        @Option(names = "--name", required = true, description = "File name stem: writes <out>/<name>.csr and <out>/<name>.key.")
+        String name;
+
+        @Option(names = "--cn", description = "Common name (default: the first DNS name, else the name).")
+        String commonName;
+
+        @Option(names = "--dns", split = ",", description = "DNS names for the certificate.")
+        List<String> dns = new ArrayList<>();
+
+        @Option(names = "--ip", split = ",", description = "IP addresses for the certificate.")
+        List<String> ips = new ArrayList<>();
+
+        @Option(names = "--out", defaultValue = ".", description = "Directory to write to (default: current).")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                throw new StartupException(StartupException.CONFIGURATION, "--name: letters, digits, '.', '_' or '-' only");
+            }
+            List<InetAddress> addresses = new ArrayList<>();
+            for (String ip : ips) {
+                if (!ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                    throw new StartupException(StartupException.CONFIGURATION, "--ip: '" + ip + "' is not an IP address");
+                }
+                try {
+                    addresses.add(InetAddress.getByName(ip));
+                } catch (UnknownHostException e) {
+                    throw new StartupException(StartupException.CONFIGURATION, "--ip: '" + ip + "' is not an IP address");
+                }
+            }
+            String cn = commonName != null ? commonName : dns.isEmpty() ? name : dns.get(0);
+            CertificateRequests.Written written = CertificateRequests.write(out.toAbsolutePath(), name, cn, dns, addresses);
+            System.out.println("request: " + written.request());
+            System.out.println("key:     " + written.key() + " (0600; keep it on this machine)");
+            return 0;
+        }
+    }
+}
