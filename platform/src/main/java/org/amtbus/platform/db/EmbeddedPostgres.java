@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -47,6 +48,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres server;
     private final SuperuserPassword password;
     private final Path directory;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres server,
                              SuperuserPassword password, Path directory) {
@@ -164,9 +166,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
         return dataSource;
     }
 
-    /** Stops the postmaster (fast shutdown: active sessions are rolled back) and keeps the cluster. */
+    /** Stops the postmaster (fast shutdown: active sessions are rolled back) and keeps the cluster; idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         long started = System.nanoTime();
         try {
             server.close();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Properties;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
@@ -61,6 +62,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final int port;
     private final String clusterId;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafka(KafkaRaftServer server, Path logDir, int port, String clusterId) {
         this.server = server;
@@ -191,10 +193,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     /**
      * Controlled shutdown: the broker hands its partitions back to the controller, flushes and
      * closes its logs (so the next start needs no log recovery), then the controller stops.
-     * Blocks until done.
+     * Blocks until done. A second call does nothing.
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         long started = System.nanoTime();
         server.shutdown();
         server.awaitShutdown();

@@ -57,7 +57,7 @@ public final class KafkaClients {
     /** One broker request's timeout; must be below the delivery timeout (Kafka checks). */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-    private static final Pattern PURPOSE = Pattern.compile("[a-z0-9][a-z0-9.\\-]{0,40}");
+    private static final Pattern PURPOSE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{0,200}");
 
     /** Where a consumer starts in a partition for which its group has no committed offset. */
     public enum OffsetReset {
@@ -106,8 +106,8 @@ public final class KafkaClients {
     }
 
     Map<String, Object> consumerProperties(String groupId, OffsetReset reset) {
-        if (groupId == null || groupId.isBlank()) {
-            throw new IllegalArgumentException("a consumer needs a group id");
+        if (groupId == null || !PURPOSE.matcher(groupId).matches()) {
+            throw new IllegalArgumentException("consumer group id must match " + PURPOSE.pattern() + ", was " + groupId);
         }
         Objects.requireNonNull(reset, "reset");
         Map<String, Object> p = common(groupId);
@@ -127,15 +127,14 @@ public final class KafkaClients {
 
     /** Settings every client shares. TLS/SASL (security.protocol, ssl.*, sasl.*) will be added here. */
     Map<String, Object> common(String purpose) {
-        String name = purpose.toLowerCase(java.util.Locale.ROOT);
-        if (!PURPOSE.matcher(name).matches()) {
+        if (purpose == null || !PURPOSE.matcher(purpose).matches()) {
             throw new IllegalArgumentException("client purpose must match " + PURPOSE.pattern() + ", was " + purpose);
         }
         Map<String, Object> p = new HashMap<>();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         // unique per client: Kafka registers JMX metrics by client id and warns on clashes
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG,
-                config.clientIdPrefix() + "-" + name + "-" + sequence.incrementAndGet());
+                config.clientIdPrefix() + "-" + purpose + "-" + sequence.incrementAndGet());
         return p;
     }
 }

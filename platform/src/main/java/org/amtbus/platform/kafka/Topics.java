@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Invariant: after {@link #createAll()} returns, every core topic exists and {@code amtbus.presence}
  * is compacted; running it again (every start does) changes nothing. Existing topics are never
  * altered - a wrong cleanup policy on presence fails the start instead of being silently kept.
+ * "Exists" means the controller has committed it: a broker's metadata may lag by milliseconds, which
+ * clients absorb by retrying.
  *
  * <p>Methods block on the admin client (up to {@link #TIMEOUT_SECONDS} each); call them from
  * start-up code or a virtual thread. Thread-safe if the admin is.

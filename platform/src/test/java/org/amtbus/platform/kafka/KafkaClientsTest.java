@@ -1,0 +1,50 @@
+package org.amtbus.platform.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KafkaClientsTest {
+
+    private final KafkaClients clients = new KafkaClients(new KafkaConfig("127.0.0.1:9092", "node1"));
+
+    @Test
+    void producerIsIdempotentAndWaitsForAllReplicas() {
+        Map<String, Object> p = clients.producerProperties("bridge");
+        assertThat(p).containsEntry("acks", "all")
+                .containsEntry("enable.idempotence", true)
+                .containsEntry("linger.ms", KafkaClients.LINGER_MS);
+        assertThat((Integer) p.get("max.in.flight.requests.per.connection")).isLessThanOrEqualTo(5);
+        assertThat((String) p.get("client.id")).startsWith("node1-bridge-");
+    }
+
+    @Test
+    void consumerCommitsOnlyWhenToldAndSkipsAbortedRecords() {
+        Map<String, Object> p = clients.consumerProperties("router", KafkaClients.OffsetReset.EARLIEST);
+        assertThat(p).containsEntry("enable.auto.commit", false)
+                .containsEntry("isolation.level", "read_committed")
+                .containsEntry("auto.offset.reset", "earliest")
+                .containsEntry("group.id", "router");
+    }
+
+    @Test
+    void everyClientGetsItsOwnId() {
+        assertThat(clients.producerProperties("audit").get("client.id"))
+                .isNotEqualTo(clients.producerProperties("audit").get("client.id"));
+    }
+
+    @Test
+    void configRefusesMalformedBootstrapServers() {
+        assertThatThrownBy(() -> KafkaConfig.of("127.0.0.1")).hasMessageContaining("kafka.bootstrapServers");
+        assertThatThrownBy(() -> KafkaConfig.of("a:1,,b:2")).hasMessageContaining("kafka.bootstrapServers");
+        assertThat(KafkaConfig.of(" a:1, b:2 ").bootstrapServers()).isEqualTo("a:1,b:2");
+    }
+
+    @Test
+    void gatewayTopicNamesCannotEscapeTheirPrefix() {
+        assertThat(Topics.gateway("gw-1")).isEqualTo("amtbus.gateway.gw-1");
+        assertThatThrownBy(() -> Topics.gateway("gw.1/../x")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
