@@ -1,5 +1,6 @@
 package org.amtbus.platform.kafka;
 
+import org.amtbus.schemas.topic.KafkaTopics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
@@ -28,11 +29,11 @@ class TopicsIT {
             // then
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(Topics.CORE));
-            Map<String, TopicDescription> described = admin.describeTopics(List.of(Topics.COMMANDS, Topics.ACL_CHANGES))
+            Map<String, TopicDescription> described = admin.describeTopics(List.of(KafkaTopics.COMMANDS, KafkaTopics.ACL_CHANGES))
                     .allTopicNames().get(30, TimeUnit.SECONDS);
-            assertThat(described.get(Topics.COMMANDS).partitions()).hasSize(4);
-            assertThat(described.get(Topics.ACL_CHANGES).partitions()).hasSize(1);
-            ConfigResource presence = new ConfigResource(ConfigResource.Type.TOPIC, Topics.PRESENCE);
+            assertThat(described.get(KafkaTopics.COMMANDS).partitions()).hasSize(4);
+            assertThat(described.get(KafkaTopics.ACL_CHANGES).partitions()).hasSize(1);
+            ConfigResource presence = new ConfigResource(ConfigResource.Type.TOPIC, KafkaTopics.PRESENCE);
             assertThat(admin.describeConfigs(List.of(presence)).all().get(30, TimeUnit.SECONDS)
                     .get(presence).get("cleanup.policy").value()).isEqualTo("compact");
         }
