@@ -23,6 +23,7 @@ import org.amtbus.broker.bridge.EventBridge;
 import org.amtbus.broker.bridge.EventRoutes;
 import org.amtbus.platform.audit.AuditLog;
 import org.amtbus.platform.db.Database;
+import org.amtbus.platform.db.DatabaseConfig;
 import org.amtbus.platform.kafka.EmbeddedKafka;
 import org.amtbus.platform.kafka.KafkaClients;
 import org.amtbus.platform.kafka.KafkaConfig;
@@ -61,7 +62,8 @@ public final class Node implements AutoCloseable {
 
     /** What a person needs to reach this node. */
     public record Endpoints(Path dataDir, String mqttHost, int mqttPort, Path caFile, String kafkaBootstrap,
-                            String jdbcUrl, boolean superuserCreated, Path passwordFile, String metricsUrl) { }
+                            String jdbcUrl, boolean superuserCreated, Path passwordFile, String metricsUrl,
+                            boolean embeddedKafka, boolean embeddedDatabase) { }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
@@ -93,8 +95,12 @@ public final class Node implements AutoCloseable {
         // fail before starting anything when a port we need is taken
         Ports.requireFree(s.broker().host(), s.broker().port(), "broker.mqtt.port");
         s.broker().plainPort().ifPresent(p -> Ports.requireFree(s.broker().plainHost(), p, "broker.plain.port"));
-        Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.kafkaPort(), "kafka.port");
-        Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.database().port(), "database.port");
+        if (s.embeddedKafka()) {
+            Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.kafkaPort(), "kafka.port");
+        }
+        if (s.database().mode() == DatabaseConfig.Mode.EMBEDDED) {
+            Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.database().port(), "database.port");
+        }
         Ports.requireFree(s.metricsHost(), s.metricsPort(), "metrics.port");
 
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
@@ -111,16 +117,26 @@ public final class Node implements AutoCloseable {
         java.util.Map<String, java.security.cert.X509Certificate> watched =
                 java.util.Map.of("ca", ca.certificate(), "broker", brokerCert.certificate());
 
-        Database database = Database.start(s.database(), dataDir, () -> {
-            throw new StartupException(StartupException.CONFIGURATION, "database: external PostgreSQL needs the secret store entry");
-        });
+        Database database = Database.start(s.database(), dataDir, () -> secrets.get(NodeSettings.DATABASE_PASSWORD)
+                .orElseThrow(() -> new StartupException(StartupException.CONFIGURATION,
+                        "database.url is set but the secret store has no '" + NodeSettings.DATABASE_PASSWORD
+                                + "'; store it with: amtbus secret put " + NodeSettings.DATABASE_PASSWORD + " < file"))
+                .revealChars());
         started.push(database);
 
-        EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), s.kafkaPort());
-        started.push(kafka);
-        KafkaClients clients = new KafkaClients(KafkaConfig.of(kafka.bootstrapServers()));
+        KafkaConfig kafkaConfig;
+        if (s.embeddedKafka()) {
+            EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), s.kafkaPort());
+            started.push(kafka);
+            kafkaConfig = new KafkaConfig(kafka.bootstrapServers(), "amtbus-" + s.nodeId());
+        } else {
+            kafkaConfig = s.externalKafka().get();
+        }
+        KafkaClients clients = new KafkaClients(kafkaConfig);
         try (var admin = clients.admin()) {
-            new Topics(admin, Topics.Settings.embedded()).createAll();
+            Topics.Settings topicSettings = Topics.Settings.embedded();
+            new Topics(admin, new Topics.Settings(topicSettings.commandPartitions(), topicSettings.partitions(),
+                    s.kafkaReplicationFactor())).createAll();
         }
 
         Producer<String, byte[]> auditProducer = clients.producer("audit");
@@ -184,9 +200,10 @@ public final class Node implements AutoCloseable {
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();
         endpoints = new Endpoints(dataDir, s.broker().host().getHostAddress(), broker.tlsPort(), ca.certificateFile(),
-                kafka.bootstrapServers(), database.jdbcUrl(), bootstrap.superuserCreated(), bootstrap.passwordFile(),
-                "http://" + hostForUrl(s.metricsHost()) + ":" + metrics.port() + "/metrics");
-        LOG.info("event=node.started node={} mqttPort={} kafka={}", s.nodeId(), broker.tlsPort(), kafka.bootstrapServers());
+                kafkaConfig.bootstrapServers(), database.jdbcUrl(), bootstrap.superuserCreated(), bootstrap.passwordFile(),
+                "http://" + hostForUrl(s.metricsHost()) + ":" + metrics.port() + "/metrics",
+                s.embeddedKafka(), s.database().mode() == DatabaseConfig.Mode.EMBEDDED);
+        LOG.info("event=node.started node={} mqttPort={} kafka={}", s.nodeId(), broker.tlsPort(), kafkaConfig.bootstrapServers());
     }
 
     private void auditLogin(String username, String clientId, LoginResult result) {

@@ -14,6 +14,7 @@ import org.amtbus.platform.config.Settings;
 import org.amtbus.platform.db.DatabaseConfig;
 import org.amtbus.platform.db.EmbeddedPostgres;
 import org.amtbus.platform.kafka.EmbeddedKafka;
+import org.amtbus.platform.kafka.KafkaConfig;
 
 /**
  * The validated settings of an all-in-one node, read once at start from {@code amtbus.yaml} and
@@ -21,7 +22,15 @@ import org.amtbus.platform.kafka.EmbeddedKafka;
  */
 public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, DatabaseConfig database, int kafkaPort,
                            List<String> tlsDnsNames, List<InetAddress> tlsIpAddresses, InetAddress metricsHost,
-                           int metricsPort) {
+                           int metricsPort, Optional<KafkaConfig> externalKafka, short kafkaReplicationFactor) {
+
+    /** Where an external PostgreSQL's password is kept (never in the file or the environment). */
+    public static final org.amtbus.platform.secret.SecretName DATABASE_PASSWORD =
+            new org.amtbus.platform.secret.SecretName("database/password");
+
+    public boolean embeddedKafka() {
+        return externalKafka.isEmpty();
+    }
 
     public static final String CONFIG_FILE = "amtbus.yaml";
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -61,8 +70,22 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                 s.duration("broker.sessionExpiry", BrokerConfig.DEFAULT_SESSION_EXPIRY,
                         java.time.Duration.ofHours(1), java.time.Duration.ofDays(365)),
                 s.intIn("broker.sessionQueueSize", BrokerConfig.DEFAULT_SESSION_QUEUE_SIZE, 16, 1_000_000));
-        DatabaseConfig database = DatabaseConfig.embedded(s.port("database.port", EmbeddedPostgres.DEFAULT_PORT, true));
+        DatabaseConfig database = database(s);
         int kafkaPort = s.port("kafka.port", EmbeddedKafka.DEFAULT_PORT, true);
+        Optional<KafkaConfig> externalKafka = s.raw("kafka.bootstrapServers").map(servers -> {
+            Optional<Path> ca = s.raw("kafka.tls.caFile").map(Path::of);
+            ca.ifPresent(f -> {
+                if (!Files.isReadable(f)) {
+                    throw new ConfigException("kafka.tls.caFile: " + f + " is not a readable file");
+                }
+            });
+            try {
+                return new KafkaConfig(servers, "amtbus-" + nodeId, ca);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        });
+        short replicationFactor = (short) s.intIn("kafka.replicationFactor", externalKafka.isPresent() ? 3 : 1, 1, 5);
         List<String> dns = new ArrayList<>(s.list("tls.dnsNames", defaultDnsNames()));
         for (String name : dns) {
             if (!DNS_NAME.matcher(name).matches()) {
@@ -83,7 +106,38 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         InetAddress metricsHost = s.address("metrics.host", InetAddress.getLoopbackAddress());
         int metricsPort = s.port("metrics.port", org.amtbus.platform.metrics.MetricsServer.DEFAULT_PORT, true);
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
-                metricsHost, metricsPort);
+                metricsHost, metricsPort, externalKafka, replicationFactor);
+    }
+
+    /**
+     * Embedded unless {@code database.url} names an external server; then {@code database.user} is required,
+     * and a server beyond loopback must be reached with {@code sslmode=verify-full}.
+     */
+    private static DatabaseConfig database(Settings s) {
+        int poolSize = s.intIn("database.poolSize", DatabaseConfig.DEFAULT_POOL_SIZE, DatabaseConfig.MIN_POOL_SIZE,
+                DatabaseConfig.MAX_POOL_SIZE);
+        Optional<String> url = s.raw("database.url");
+        if (url.isEmpty()) {
+            return DatabaseConfig.embedded(s.port("database.port", EmbeddedPostgres.DEFAULT_PORT, true)).withPoolSize(poolSize);
+        }
+        String u = url.get();
+        if (!u.startsWith("jdbc:postgresql://")) {
+            throw new ConfigException("database.url: must start with jdbc:postgresql://");
+        }
+        String hostPart = u.substring("jdbc:postgresql://".length()).split("[/:?]", 2)[0];
+        boolean loopback = hostPart.equals("localhost") || hostPart.startsWith("127.") || hostPart.equals("[::1]");
+        if (!loopback && !u.matches(".*[?&]sslmode=verify-full(&.*)?$")) {
+            throw new ConfigException("database.url: a PostgreSQL beyond loopback must be reached with sslmode=verify-full");
+        }
+        String user = s.string("database.user", null, Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}"), "a PostgreSQL role name");
+        if (user == null) {
+            throw new ConfigException("database.user: required when database.url is set");
+        }
+        try {
+            return DatabaseConfig.external(u, user).withPoolSize(poolSize);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static List<String> defaultDnsNames() {

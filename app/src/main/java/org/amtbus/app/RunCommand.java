@@ -53,8 +53,8 @@ final class RunCommand implements Callable<Integer> {
         out.println("amtbus is running. Data directory: " + e.dataDir());
         out.println("  MQTT over TLS       mqtts://" + e.mqttHost() + ":" + e.mqttPort()
                 + "   (TLS 1.3; CA certificate: " + e.caFile() + ")");
-        out.println("  Kafka (internal)    " + e.kafkaBootstrap() + "   (loopback only)");
-        out.println("  PostgreSQL (int.)   " + e.jdbcUrl() + "   (loopback only)");
+        out.println("  Kafka               " + e.kafkaBootstrap() + (e.embeddedKafka() ? "   (embedded, loopback only)" : "   (external)"));
+        out.println("  PostgreSQL          " + e.jdbcUrl() + (e.embeddedDatabase() ? "   (embedded, loopback only)" : "   (external)"));
         out.println("  Metrics             " + e.metricsUrl() + "   (Prometheus text format)");
         if (e.superuserCreated()) {
             out.println("  Superuser           'admin'; its one-time password is in " + e.passwordFile()

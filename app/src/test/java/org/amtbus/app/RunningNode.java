@@ -68,17 +68,24 @@ final class RunningNode implements AutoCloseable, BeforeAllCallback, AfterAllCal
 
     /** Starts a node on random ports in {@code dataDir} (created if needed, reused if it exists). */
     static RunningNode start(Path dataDir) {
+        return start(dataDir, Map.of());
+    }
+
+    /** As {@link #start(Path)}, with extra settings (e.g. an external Kafka or PostgreSQL). */
+    static RunningNode start(Path dataDir, Map<String, String> extra) {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Settings settings = Settings.of(Map.of(
+        Map<String, String> values = new java.util.HashMap<>(Map.of(
                 "broker.mqtt.host", "127.0.0.1",
                 "broker.mqtt.port", "0",
                 "database.port", "0",
                 "kafka.port", "0",
                 "metrics.port", "0"));
+        values.putAll(extra);
+        Settings settings = Settings.of(values);
         return new RunningNode(dataDir, Node.start(NodeSettings.from(dataDir, settings)), () -> { });
     }
 

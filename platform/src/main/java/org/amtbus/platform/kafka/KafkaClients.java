@@ -125,7 +125,7 @@ public final class KafkaClients {
         return p;
     }
 
-    /** Settings every client shares. TLS/SASL (security.protocol, ssl.*, sasl.*) will be added here. */
+    /** Settings every client shares, including TLS 1.3 with host name verification when a CA file is configured. */
     Map<String, Object> common(String purpose) {
         if (purpose == null || !PURPOSE.matcher(purpose).matches()) {
             throw new IllegalArgumentException("client purpose must match " + PURPOSE.pattern() + ", was " + purpose);
@@ -135,6 +135,14 @@ public final class KafkaClients {
         // unique per client: Kafka registers JMX metrics by client id and warns on clashes
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG,
                 config.clientIdPrefix() + "-" + purpose + "-" + sequence.incrementAndGet());
+        config.tlsCaFile().ifPresent(ca -> {
+            p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+            p.put("ssl.protocol", "TLSv1.3");
+            p.put("ssl.enabled.protocols", "TLSv1.3");
+            p.put("ssl.truststore.type", "PEM");
+            p.put("ssl.truststore.location", ca.toAbsolutePath().toString());
+            p.put("ssl.endpoint.identification.algorithm", "https");
+        });
         return p;
     }
 }

@@ -16,8 +16,10 @@ import java.util.regex.Pattern;
  *
  * @param bootstrapServers comma-separated {@code host:port} list
  * @param clientIdPrefix   prefix of every {@code client.id} (shows in broker logs and metrics), e.g. the node name
+ * @param tlsCaFile        PEM file of the CA that signed the brokers' certificates; present = TLS 1.3 with
+ *                         host name verification, absent = plaintext (allowed only for loopback brokers)
  */
-public record KafkaConfig(String bootstrapServers, String clientIdPrefix) {
+public record KafkaConfig(String bootstrapServers, String clientIdPrefix, java.util.Optional<java.nio.file.Path> tlsCaFile) {
 
     public static final String DEFAULT_CLIENT_ID_PREFIX = "amtbus";
 
@@ -25,6 +27,7 @@ public record KafkaConfig(String bootstrapServers, String clientIdPrefix) {
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._\\-]{1,64}");
 
     public KafkaConfig {
+        Objects.requireNonNull(tlsCaFile, "kafka.tls.caFile");
         Objects.requireNonNull(bootstrapServers, "kafka.bootstrapServers is required");
         List<String> servers = Arrays.stream(bootstrapServers.split(",")).map(String::strip).toList();
         if (servers.isEmpty() || servers.stream().anyMatch(s -> !HOST_PORT.matcher(s).matches())) {
@@ -32,6 +35,9 @@ public record KafkaConfig(String bootstrapServers, String clientIdPrefix) {
                     "kafka.bootstrapServers must be a comma-separated host:port list, was " + bootstrapServers);
         }
         bootstrapServers = String.join(",", servers);
+        if (tlsCaFile.isEmpty() && !servers.stream().allMatch(KafkaConfig::isLoopback)) {
+            throw new IllegalArgumentException("kafka.tls.caFile is required: Kafka beyond loopback is reached over TLS only");
+        }
         Objects.requireNonNull(clientIdPrefix, "kafka.clientIdPrefix is required");
         if (!CLIENT_ID.matcher(clientIdPrefix).matches()) {
             throw new IllegalArgumentException(
@@ -39,7 +45,16 @@ public record KafkaConfig(String bootstrapServers, String clientIdPrefix) {
         }
     }
 
+    public KafkaConfig(String bootstrapServers, String clientIdPrefix) {
+        this(bootstrapServers, clientIdPrefix, java.util.Optional.empty());
+    }
+
     public static KafkaConfig of(String bootstrapServers) {
         return new KafkaConfig(bootstrapServers, DEFAULT_CLIENT_ID_PREFIX);
+    }
+
+    private static boolean isLoopback(String hostPort) {
+        String host = hostPort.substring(0, hostPort.lastIndexOf(':')).replace("[", "").replace("]", "");
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 }

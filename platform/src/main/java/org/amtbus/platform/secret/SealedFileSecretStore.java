@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants: both files are owner-only (0600) and refused when wider; the store file never holds
  * a plaintext value; a changed entry fails loudly, it never yields wrong data; every write replaces
- * the file atomically. Thread-safe (one lock); blocking file I/O.
+ * the file atomically. Several processes may share the store (a running node and the {@code amtbus secret}
+ * command): every write happens under an exclusive file lock on a fresh read of the file, and reads
+ * pick up a file another process replaced. Thread-safe (one lock); blocking file I/O.
  */
 public final class SealedFileSecretStore implements SecretStore {
 
@@ -48,7 +50,19 @@ public final class SealedFileSecretStore implements SecretStore {
     private final SecureRandom random = new SecureRandom();
     private final ObjectMapper mapper = new ObjectMapper();
     private final Map<String, String> sealed;
+    private FileStamp loaded;
     private boolean closed;
+
+    /** What the file looked like when last read, to notice another process's write. */
+    private record FileStamp(long modifiedMillis, long size, Object fileKey) {
+        static FileStamp of(Path file) throws IOException {
+            if (!Files.exists(file)) {
+                return new FileStamp(-1, -1, null);
+            }
+            var attrs = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return new FileStamp(attrs.lastModifiedTime().toMillis(), attrs.size(), attrs.fileKey());
+        }
+    }
 
     private SealedFileSecretStore(Path storeFile, SecretKey key, Map<String, String> sealed) {
         this.storeFile = storeFile;
@@ -89,8 +103,13 @@ public final class SealedFileSecretStore implements SecretStore {
             SealedFileSecretStore store = new SealedFileSecretStore(storeFile, key, entries);
             store.verifyAll();
             if (!Files.exists(storeFile)) {
-                store.persist();
+                store.locked(() -> {
+                    if (!Files.exists(storeFile)) {
+                        store.persist();
+                    }
+                });
             }
+            store.loaded = FileStamp.of(storeFile);
             return store;
         } catch (IOException e) {
             throw new UncheckedIOException("secret store " + storeFile + ": " + e.getMessage(), e);
@@ -102,8 +121,12 @@ public final class SealedFileSecretStore implements SecretStore {
         requireOpen();
         byte[] plain = value.revealBytes();
         try {
-            sealed.put(name.value(), seal(name, plain));
-            persist();
+            String entry = seal(name, plain);
+            locked(() -> {
+                reload();
+                sealed.put(name.value(), entry);
+                persist();
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("secret store " + storeFile + ": could not write " + name, e);
         } finally {
@@ -114,6 +137,7 @@ public final class SealedFileSecretStore implements SecretStore {
     @Override
     public synchronized Optional<Secret> get(SecretName name) {
         requireOpen();
+        reloadQuietly();
         String entry = sealed.get(name.value());
         if (entry == null) {
             return Optional.empty();
@@ -129,20 +153,25 @@ public final class SealedFileSecretStore implements SecretStore {
     @Override
     public synchronized boolean delete(SecretName name) {
         requireOpen();
-        if (sealed.remove(name.value()) == null) {
-            return false;
-        }
+        boolean[] removed = new boolean[1];
         try {
-            persist();
+            locked(() -> {
+                reload();
+                removed[0] = sealed.remove(name.value()) != null;
+                if (removed[0]) {
+                    persist();
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("secret store " + storeFile + ": could not delete " + name, e);
         }
-        return true;
+        return removed[0];
     }
 
     @Override
     public synchronized List<SecretName> list(String prefix) {
         requireOpen();
+        reloadQuietly();
         return sealed.keySet().stream().filter(n -> n.startsWith(prefix)).map(SecretName::new).toList();
     }
 
@@ -196,11 +225,46 @@ public final class SealedFileSecretStore implements SecretStore {
         }
     }
 
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code action} holding an exclusive lock shared with other processes using this store. */
+    private void locked(IoAction action) throws IOException {
+        Path lockFile = storeFile.resolveSibling(storeFile.getFileName() + ".lock");
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock ignored = channel.lock()) {
+            action.run();
+        }
+    }
+
+    /** Replaces the in-memory entries with the file's when another process changed it. */
+    private void reload() throws IOException {
+        FileStamp now = FileStamp.of(storeFile);
+        if (now.equals(loaded) || !Files.exists(storeFile)) {
+            return;
+        }
+        Map<String, String> fresh = readEntries(storeFile);
+        sealed.clear();
+        sealed.putAll(fresh);
+        loaded = now;
+    }
+
+    private void reloadQuietly() {
+        try {
+            reload();
+        } catch (IOException e) {
+            throw new UncheckedIOException("secret store " + storeFile + ": " + e.getMessage(), e);
+        }
+    }
+
     private void persist() throws IOException {
         Map<String, Object> doc = new TreeMap<>();
         doc.put("format", FORMAT);
         doc.put("entries", sealed);
         OwnerOnlyFiles.write(storeFile, mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
+        loaded = FileStamp.of(storeFile);
     }
 
     private static Map<String, String> readEntries(Path storeFile) throws IOException {

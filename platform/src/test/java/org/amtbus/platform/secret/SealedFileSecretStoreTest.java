@@ -116,6 +116,25 @@ class SealedFileSecretStoreTest {
     }
 
     @Test
+    void twoHandlesOnOneStoreSeeEachOthersWritesAndLoseNone() {
+        // given two processes' views of the same store (a running node and the amtbus secret command)
+        try (SealedFileSecretStore node = SealedFileSecretStore.open(dir);
+             SealedFileSecretStore cli = SealedFileSecretStore.open(dir)) {
+            node.put(new SecretName("a/node-1"), Passwords.amtPassword());
+
+            // when each writes after the other
+            cli.put(new SecretName("a/cli"), Passwords.amtPassword());
+            node.put(new SecretName("a/node-2"), Passwords.amtPassword());
+
+            // then neither write is lost and both see all three
+            assertThat(node.list("a/")).extracting(SecretName::value).containsExactly("a/cli", "a/node-1", "a/node-2");
+            assertThat(cli.list("a/")).extracting(SecretName::value).containsExactly("a/cli", "a/node-1", "a/node-2");
+            assertThat(cli.delete(new SecretName("a/node-1"))).isTrue();
+            assertThat(node.get(new SecretName("a/node-1"))).isEmpty();
+        }
+    }
+
+    @Test
     void secretsNeverPrintTheirValue() {
         Secret s = Passwords.amtPassword();
         assertThat(s.toString()).isEqualTo("[hidden]");

@@ -1,0 +1,117 @@
+package org.amtbus.app;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import org.amtbus.platform.secret.SealedFileSecretStore;
+import org.amtbus.platform.secret.Secret;
+import org.amtbus.platform.secret.SecretName;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code amtbus secret}: the node's sealed secret store. Values are read from standard input only,
+ * never from the command line (where {@code ps} and shell history would keep them), and never printed.
+ */
+@Command(name = "secret", mixinStandardHelpOptions = true, description = "Manage the sealed secret store (names only are ever shown).",
+        subcommands = {SecretCommand.Put.class, SecretCommand.ListNames.class, SecretCommand.Delete.class})
+final class SecretCommand {
+
+    /** The longest value accepted: secrets are passwords, tokens and keys, not files. */
+    static final int MAX_VALUE_BYTES = 16 * 1024;
+
+    static SealedFileSecretStore open(Path dataDir) {
+        return SealedFileSecretStore.open(DataDirectory.resolve(dataDir).resolve("secrets"));
+    }
+
+    @Command(name = "put", mixinStandardHelpOptions = true,
+            description = "Store a secret read from standard input (one trailing newline is dropped), e.g. "
+                    + "amtbus secret put database/password < pw.txt")
+    static final class Put implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+
+        @Override
+        public Integer call() throws IOException {
+            SecretName secretName = parse(name);
+            byte[] value = readBounded(System.in);
+            try {
+                if (value.length == 0) {
+                    throw new StartupException(StartupException.CONFIGURATION, "secret put: standard input was empty");
+                }
+                try (SealedFileSecretStore store = open(dataDir)) {
+                    store.put(secretName, Secret.ofBytes(value));
+                }
+                System.out.println("stored " + secretName);
+                return 0;
+            } finally {
+                Arrays.fill(value, (byte) 0);
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List secret names under a prefix.")
+    static final class ListNames implements Callable<Integer> {
+        @Option(names = "--prefix", defaultValue = "") String prefix;
+        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+
+        @Override
+        public Integer call() {
+            try (SealedFileSecretStore store = open(dataDir)) {
+                store.list(prefix).forEach(System.out::println);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a secret.")
+    static final class Delete implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+
+        @Override
+        public Integer call() {
+            try (SealedFileSecretStore store = open(dataDir)) {
+                boolean removed = store.delete(parse(name));
+                System.out.println(removed ? "deleted " + name : "no secret named " + name);
+                return removed ? 0 : 1;
+            }
+        }
+    }
+
+    private static SecretName parse(String name) {
+        try {
+            return new SecretName(name);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(StartupException.CONFIGURATION, "NAME: " + e.getMessage());
+        }
+    }
+
+    private static byte[] readBounded(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[1024];
+        int n;
+        while ((n = in.read(buffer)) != -1) {
+            out.write(buffer, 0, n);
+            if (out.size() > MAX_VALUE_BYTES) {
+                throw new StartupException(StartupException.CONFIGURATION,
+                        "secret put: the value is longer than " + MAX_VALUE_BYTES + " bytes");
+            }
+        }
+        byte[] value = out.toByteArray();
+        int length = value.length;
+        if (length > 0 && value[length - 1] == '\n') {
+            length--;
+        }
+        if (length > 0 && value[length - 1] == '\r') {
+            length--;
+        }
+        byte[] trimmed = Arrays.copyOf(value, length);
+        Arrays.fill(value, (byte) 0);
+        return trimmed;
+    }
+}
