@@ -39,7 +39,17 @@ class KafkaClientsTest {
     void configRefusesMalformedBootstrapServers() {
         assertThatThrownBy(() -> KafkaConfig.of("127.0.0.1")).hasMessageContaining("kafka.bootstrapServers");
         assertThatThrownBy(() -> KafkaConfig.of("a:1,,b:2")).hasMessageContaining("kafka.bootstrapServers");
-        assertThat(KafkaConfig.of(" a:1, b:2 ").bootstrapServers()).isEqualTo("a:1,b:2");
+        assertThat(KafkaConfig.of(" 127.0.0.1:1, localhost:2 ").bootstrapServers()).isEqualTo("127.0.0.1:1,localhost:2");
+    }
+
+    @Test
+    void kafkaBeyondLoopbackIsReachedOverTls13Only() {
+        assertThatThrownBy(() -> KafkaConfig.of("kafka-1.example.org:9093")).hasMessageContaining("kafka.tls.caFile");
+        KafkaClients tls = new KafkaClients(new KafkaConfig("kafka-1.example.org:9093", "node1",
+                java.util.Optional.of(java.nio.file.Path.of("/etc/amtbus/kafka-ca.pem"))));
+        var props = tls.producerProperties("audit");
+        assertThat(props).containsEntry("security.protocol", "SSL").containsEntry("ssl.enabled.protocols", "TLSv1.3")
+                .containsEntry("ssl.endpoint.identification.algorithm", "https").containsEntry("ssl.truststore.type", "PEM");
     }
 
     @Test
