@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Secure out-of-band management for Intel AMT fleets over MQTT and Kafka.",
-        subcommands = {RunCommand.class, SecretCommand.class, CertCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, UserCommand.class, AclCommand.class, SecretCommand.class, CertCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Amtbus implements Runnable {
 
     @CommandLine.Spec

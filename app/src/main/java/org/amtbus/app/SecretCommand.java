@@ -1,8 +1,6 @@
 package org.amtbus.app;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -21,9 +19,6 @@ import picocli.CommandLine.Parameters;
         subcommands = {SecretCommand.Put.class, SecretCommand.ListNames.class, SecretCommand.Delete.class})
 final class SecretCommand {
 
-    /** The longest value accepted: secrets are passwords, tokens and keys, not files. */
-    static final int MAX_VALUE_BYTES = 16 * 1024;
-
     static SealedFileSecretStore open(Path dataDir) {
         return SealedFileSecretStore.open(DataDirectory.resolve(dataDir).resolve("secrets"));
     }
@@ -38,11 +33,8 @@ final class SecretCommand {
         @Override
         public Integer call() throws IOException {
             SecretName secretName = parse(name);
-            byte[] value = readBounded(System.in);
+            byte[] value = Stdin.readSecret(System.in, "secret put");
             try {
-                if (value.length == 0) {
-                    throw new StartupException(StartupException.CONFIGURATION, "secret put: standard input was empty");
-                }
                 try (SealedFileSecretStore store = open(dataDir)) {
                     store.put(secretName, Secret.ofBytes(value));
                 }
@@ -91,27 +83,4 @@ final class SecretCommand {
         }
     }
 
-    private static byte[] readBounded(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1024];
-        int n;
-        while ((n = in.read(buffer)) != -1) {
-            out.write(buffer, 0, n);
-            if (out.size() > MAX_VALUE_BYTES) {
-                throw new StartupException(StartupException.CONFIGURATION,
-                        "secret put: the value is longer than " + MAX_VALUE_BYTES + " bytes");
-            }
-        }
-        byte[] value = out.toByteArray();
-        int length = value.length;
-        if (length > 0 && value[length - 1] == '\n') {
-            length--;
-        }
-        if (length > 0 && value[length - 1] == '\r') {
-            length--;
-        }
-        byte[] trimmed = Arrays.copyOf(value, length);
-        Arrays.fill(value, (byte) 0);
-        return trimmed;
-    }
 }

@@ -109,7 +109,7 @@ public final class AccountStore {
 
     /** A database failure; a server error the caller may retry, never a client's fault. */
     public static final class AccountStoreException extends RuntimeException {
-        AccountStoreException(String message, Throwable cause) {
+        public AccountStoreException(String message, Throwable cause) {
             super(message, cause);
         }
     }

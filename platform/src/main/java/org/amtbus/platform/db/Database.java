@@ -92,6 +92,22 @@ public final class Database implements AutoCloseable {
         return connect(config.url(), config.user(), password, config.poolSize(), null);
     }
 
+    /**
+     * Connects to the embedded PostgreSQL of a node that is running (for operator commands beside
+     * {@code amtbus run}), with the superuser password kept in its directory.
+     *
+     * @throws IllegalStateException when this data directory has no embedded cluster
+     */
+    public static Database connectToRunningEmbedded(Path dataDir, int port) {
+        Path passwordFile = dataDir.resolve(EMBEDDED_DIRECTORY).resolve("superuser-password");
+        if (!java.nio.file.Files.exists(passwordFile)) {
+            throw new IllegalStateException("no embedded PostgreSQL in " + dataDir + "; start it with: amtbus run");
+        }
+        SuperuserPassword password = SuperuserPassword.loadOrCreate(passwordFile);
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + DatabaseConfig.EMBEDDED_DATABASE;
+        return connect(url, EmbeddedPostgres.SUPERUSER, () -> password.reveal().toCharArray(), 2, null);
+    }
+
     /** Connects to an existing server (external mode and tests): builds the pool and migrates. */
     public static Database connect(String jdbcUrl, String user, Supplier<char[]> password, int poolSize) {
         new DatabaseConfig(DatabaseConfig.Mode.EXTERNAL, jdbcUrl, user, 0, poolSize); // same validation

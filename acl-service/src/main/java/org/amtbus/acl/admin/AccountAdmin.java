@@ -1,0 +1,147 @@
+package org.amtbus.acl.admin;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.amtbus.acl.account.Account;
+import org.amtbus.acl.account.AccountName;
+import org.amtbus.acl.account.AccountStore;
+import org.amtbus.acl.grant.GrantStore;
+import org.amtbus.acl.grant.StoredGrant;
+import org.amtbus.acl.password.PasswordHasher;
+import org.amtbus.acl.password.PasswordPolicy;
+import org.amtbus.platform.audit.AuditLog;
+import org.amtbus.schemas.model.AuditEvent;
+
+/**
+ * Account and grant administration, shared by the CLI and (later) the HTTPS admin API.
+ *
+ * <p>Invariants: every change is an audit event naming the account and the pattern, never a password;
+ * a refused change changes nothing and is audited too; the last superuser cannot be deleted; a new
+ * account has no grants (level 0 everywhere). Blocking (JDBC, Argon2id).
+ */
+public final class AccountAdmin {
+
+    private final AccountStore accounts;
+    private final GrantStore grants;
+    private final PasswordHasher hasher;
+    private final PasswordPolicy policy;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public AccountAdmin(AccountStore accounts, GrantStore grants, PasswordHasher hasher, PasswordPolicy policy,
+                        AuditLog audit, Clock clock) {
+        this.accounts = Objects.requireNonNull(accounts);
+        this.grants = Objects.requireNonNull(grants);
+        this.hasher = Objects.requireNonNull(hasher);
+        this.policy = Objects.requireNonNull(policy);
+        this.audit = Objects.requireNonNull(audit);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** Creates a user; the password must meet the policy. */
+    public Account addUser(String name, char[] password, boolean superuser, AuditEvent.Actor by) {
+        AccountName account = name(name, "user.created", by);
+        Optional<String> weak = policy.check(account.value(), password);
+        if (weak.isPresent()) {
+            refuse("user.created", by, account.value(), weak.get());
+        }
+        Account created = new Account(account, Account.Kind.USER, superuser, clock.instant());
+        String hash = hasher.hash(password);
+        Arrays.fill(password, '\0');
+        if (!accounts.create(created, hash)) {
+            refuse("user.created", by, account.value(), "an account with this name exists");
+        }
+        audit.event("user.created").actor(by).target(account.value()).detail("superuser", String.valueOf(superuser)).emit();
+        return created;
+    }
+
+    /** Sets a new password (the user's own change or an admin reset). */
+    public void changePassword(String name, char[] password, AuditEvent.Actor by) {
+        AccountName account = name(name, "user.password-changed", by);
+        Optional<String> weak = policy.check(account.value(), password);
+        if (weak.isPresent()) {
+            refuse("user.password-changed", by, account.value(), weak.get());
+        }
+        String hash = hasher.hash(password);
+        Arrays.fill(password, '\0');
+        if (!accounts.setPasswordHash(account, hash)) {
+            refuse("user.password-changed", by, account.value(), "no such account");
+        }
+        audit.event("user.password-changed").actor(by).target(account.value()).emit();
+    }
+
+    /** Deletes an account and its grants; refuses to delete the last superuser. */
+    public void delete(String name, AuditEvent.Actor by) {
+        AccountName account = name(name, "user.deleted", by);
+        Optional<Account> existing = accounts.find(account);
+        if (existing.isEmpty()) {
+            refuse("user.deleted", by, account.value(), "no such account");
+        }
+        if (existing.get().superuser() && accounts.list().stream().filter(Account::superuser).count() <= 1) {
+            refuse("user.deleted", by, account.value(), "the last superuser cannot be deleted");
+        }
+        accounts.delete(account);
+        audit.event("user.deleted").actor(by).target(account.value()).emit();
+    }
+
+    public List<Account> list() {
+        return accounts.list();
+    }
+
+    /** Grants {@code level} (0-3) on {@code pattern}; replaces an earlier level on the same pattern. */
+    public void grant(String name, String pattern, int level, AuditEvent.Actor by) {
+        AccountName account = name(name, "acl.changed", by);
+        Optional<String> badPattern = TopicPatterns.problem(pattern);
+        if (badPattern.isPresent()) {
+            refuse("acl.changed", by, account.value(), "pattern: " + badPattern.get());
+        }
+        if (level < 0 || level > 3) {
+            refuse("acl.changed", by, account.value(), "level must be 0, 1, 2 or 3");
+        }
+        if (accounts.find(account).isEmpty()) {
+            refuse("acl.changed", by, account.value(), "no such account");
+        }
+        grants.put(new StoredGrant(account, pattern, level));
+        audit.event("acl.changed").actor(by).target(account.value()).detail("pattern", pattern)
+                .detail("level", String.valueOf(level)).detail("change", "grant").emit();
+    }
+
+    /** Removes the grant on exactly {@code pattern}. */
+    public void revoke(String name, String pattern, AuditEvent.Actor by) {
+        AccountName account = name(name, "acl.changed", by);
+        if (!grants.revoke(account, pattern)) {
+            refuse("acl.changed", by, account.value(), "no grant on this pattern");
+        }
+        audit.event("acl.changed").actor(by).target(account.value()).detail("pattern", pattern).detail("change", "revoke").emit();
+    }
+
+    public List<StoredGrant> grantsOf(String name) {
+        return grants.of(AccountName.tryParse(name).orElseThrow(() -> new AdminException("no such account")));
+    }
+
+    public List<StoredGrant> allGrants() {
+        return grants.all();
+    }
+
+    private AccountName name(String name, String type, AuditEvent.Actor by) {
+        return AccountName.tryParse(name).orElseGet(() -> {
+            refuse(type, by, null, "names are 1-64 letters, digits, '.', '_', '@' or '-' (never '+', '#', '/' or NUL)");
+            return null;
+        });
+    }
+
+    private void refuse(String type, AuditEvent.Actor by, String target, String reason) {
+        audit.event(type).actor(by).target(target).outcome(AuditEvent.Outcome.DENIED).reason(reason).emit();
+        throw new AdminException(reason);
+    }
+
+    /** A refused administrative change: a client error, with a reason that names no secret. */
+    public static final class AdminException extends RuntimeException {
+        public AdminException(String reason) {
+            super(reason);
+        }
+    }
+}

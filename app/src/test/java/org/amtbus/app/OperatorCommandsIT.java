@@ -1,0 +1,155 @@
+package org.amtbus.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.amtbus.platform.kafka.KafkaClients;
+import org.amtbus.schemas.topic.KafkaTopics;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code amtbus user} and {@code amtbus acl} against a running node, as an operator types them. */
+class OperatorCommandsIT {
+
+    private static Path dataDir;
+    private static RunningNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // the commands find the node through its configuration file, so the ports are fixed there
+        dataDir = Files.createTempDirectory("amtbus-ops-");
+        Map<String, String> ports = Map.of("database.port", String.valueOf(freePort()), "kafka.port", String.valueOf(freePort()));
+        Files.writeString(dataDir.resolve("amtbus.yaml"), "database:\n  port: " + ports.get("database.port")
+                + "\nkafka:\n  port: " + ports.get("kafka.port") + "\n");
+        node = RunningNode.start(dataDir, ports);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private record Run(int code, String out, String err) { }
+
+    private static synchronized Run amtbus(String stdin, String... args) {
+        InputStream in = System.in;
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        try {
+            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            String[] full = new String[args.length + 2];
+            System.arraycopy(args, 0, full, 0, args.length);
+            full[args.length] = "--data-dir";
+            full[args.length + 1] = dataDir.toString();
+            int code = Amtbus.execute(new PrintWriter(System.out, true), new PrintWriter(err, true), full);
+            return new Run(code, captured.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setIn(in);
+            System.setOut(out);
+        }
+    }
+
+    @Test
+    void anOperatorAddsAUserWhoCanLogInButHasNoAccessUntilGranted() {
+        // when
+        Run weak = amtbus("bob-password-1\n", "user", "add", "bob");
+        Run common = amtbus("password1234\n", "user", "add", "bob");
+        Run added = amtbus("a long and unusual passphrase\n", "user", "add", "bob");
+
+        // then weak passwords are refused with a reason, a good one is accepted
+        assertThat(weak.code()).isEqualTo(2);
+        assertThat(weak.err().strip()).isEqualTo("amtbus: a password must not contain the username");
+        assertThat(common.err()).contains("too common");
+        assertThat(added.code()).isZero();
+        assertThat(amtbus("", "user", "list").out()).contains("bob").contains("admin");
+
+        // and bob can log in over MQTT
+        Mqtt5BlockingClient bob = node.mqttClient(RunningNode.newClientId()).simpleAuth().username("bob")
+                .password("a long and unusual passphrase".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        bob.connect();
+        bob.disconnect();
+    }
+
+    @Test
+    void grantsAreStoredListedRevokedAndAudited() {
+        // given
+        amtbus("another quite long passphrase\n", "user", "add", "carol");
+        try (Consumer<String, byte[]> consumer = node.kafka().consumer("it-" + UUID.randomUUID(), KafkaClients.OffsetReset.EARLIEST)) {
+            consumer.subscribe(List.of(KafkaTopics.AUDIT));
+
+            // when
+            Run granted = amtbus("", "acl", "grant", "carol", "amtbus/v1/{tenant}/devices/#", "1");
+            Run bad = amtbus("", "acl", "grant", "carol", "amtbus/#/devices", "3");
+            Run listed = amtbus("", "acl", "list", "carol");
+            Run revoked = amtbus("", "acl", "revoke", "carol", "amtbus/v1/{tenant}/devices/#");
+
+            // then
+            assertThat(granted.code()).isZero();
+            assertThat(bad.code()).isEqualTo(2);
+            assertThat(bad.err()).contains("'#' must be the whole last level");
+            assertThat(listed.out()).contains("carol").contains("amtbus/v1/{tenant}/devices/#");
+            assertThat(revoked.code()).isZero();
+            assertThat(amtbus("", "acl", "list", "carol").out()).doesNotContain("devices");
+            List<ConsumerRecord<String, byte[]>> audit = RunningNode.pollUntil(consumer, Duration.ofSeconds(30),
+                    records -> records.stream().filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"acl.changed\"")
+                            && new String(r.value(), StandardCharsets.UTF_8).contains("carol")).count() >= 3);
+            List<String> carol = audit.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                    .filter(v -> v.contains("carol") && v.contains("acl.changed")).toList();
+            assertThat(carol).anyMatch(v -> v.contains("\"grant\"") && v.contains("\"success\""));
+            assertThat(carol).anyMatch(v -> v.contains("\"denied\"") && v.contains("whole last level"));
+            assertThat(carol).anyMatch(v -> v.contains("\"revoke\""));
+            assertThat(audit).noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("another quite long passphrase"));
+        }
+    }
+
+    @Test
+    void theLastSuperuserCannotBeDeletedAndADeletedUserCanNoLongerLogIn() {
+        assertThat(amtbus("", "user", "delete", "admin").err()).contains("the last superuser cannot be deleted");
+
+        amtbus("yet another long passphrase\n", "user", "add", "dave");
+        assertThat(amtbus("", "user", "delete", "dave").code()).isZero();
+        Mqtt5BlockingClient dave = node.mqttClient(RunningNode.newClientId()).simpleAuth().username("dave")
+                .password("yet another long passphrase".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        assertThatThrownBy(dave::connect).isInstanceOf(Mqtt5ConnAckException.class);
+    }
+
+    @Test
+    void aCommandWithoutARunningNodeSaysSoInOneLine() throws Exception {
+        Path empty = Files.createTempDirectory("amtbus-none-");
+        StringWriter err = new StringWriter();
+        int code = Amtbus.execute(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+                "acl", "list", "--data-dir", empty.toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().strip()).startsWith("amtbus: cannot reach the node's PostgreSQL (is amtbus run running?)")
+                .doesNotContain("\n");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
