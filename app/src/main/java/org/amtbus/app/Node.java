@@ -21,6 +21,8 @@ import org.amtbus.broker.auth.SessionAuthenticator;
 import org.amtbus.broker.bridge.CommandBridge;
 import org.amtbus.broker.bridge.EventBridge;
 import org.amtbus.broker.bridge.EventRoutes;
+import org.amtbus.broker.session.AccessChangeListener;
+import org.amtbus.broker.session.Sessions;
 import org.amtbus.platform.audit.AuditLog;
 import org.amtbus.platform.db.Database;
 import org.amtbus.platform.db.DatabaseConfig;
@@ -181,9 +183,27 @@ public final class Node implements AutoCloseable {
         FunctionCounter.builder("amtbus.bridge.commands.forwarded", commandBridge, CommandBridge::forwardedCount).register(registry);
         FunctionCounter.builder("amtbus.bridge.commands.failed", commandBridge, CommandBridge::failedCount).register(registry);
 
+        Sessions sessions = new Sessions();
         MqttBroker broker = new MqttBroker(s.broker());
-        broker.start(mqttTls, authenticator, authorizer, List.of(commandBridge));
+        broker.start(mqttTls, authenticator, authorizer, List.of(commandBridge, sessions));
         started.push(broker);
+
+        // every broker acts on every access change: forget the cached account, end sessions whose access shrank
+        AccessChangeListener accessChanges = new AccessChangeListener(
+                clients.consumer("broker-acl-" + s.nodeId(), KafkaClients.OffsetReset.LATEST), change -> {
+                    principals.forget(change.account());
+                    if (change.kind().cutsSessions()) {
+                        for (String clientId : sessions.clientsOf(change.account())) {
+                            if (broker.disconnect(clientId)) {
+                                audit.event("session.revoked").actor(AuditEvent.Actor.system(SERVICE_NAME))
+                                        .target(safe(clientId)).reason(change.kind().name().toLowerCase(java.util.Locale.ROOT))
+                                        .detail("account", change.account()).emit();
+                            }
+                        }
+                    }
+                });
+        accessChanges.start();
+        started.push(accessChanges);
 
         EventBridge eventBridge = new EventBridge(
                 clients.consumer("broker-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.amtbus.acl.account.AccountStore;
 import org.amtbus.acl.admin.AccountAdmin;
+import org.amtbus.acl.change.AclChanges;
 import org.amtbus.acl.grant.GrantStore;
 import org.amtbus.acl.password.PasswordHasher;
 import org.amtbus.acl.password.PasswordPolicy;
@@ -64,7 +65,7 @@ final class NodeConnection implements AutoCloseable {
 
     AccountAdmin admin() {
         return new AccountAdmin(new AccountStore(database.dataSource()), new GrantStore(database.dataSource()),
-                new PasswordHasher(), new PasswordPolicy(), audit, Clock.systemUTC());
+                new PasswordHasher(), new PasswordPolicy(), audit, new AclChanges(producer), Clock.systemUTC());
     }
 
     @Override

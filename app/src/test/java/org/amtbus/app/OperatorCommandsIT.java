@@ -137,6 +137,30 @@ class OperatorCommandsIT {
     }
 
     @Test
+    void deletingAUserOrChangingItsPasswordEndsItsLiveSessions() {
+        // given two connected users (no grants needed to hold a session)
+        assertThat(amtbus("sunlit harbor seventeen boats\n", "user", "add", "erin").code()).isZero();
+        assertThat(amtbus("quiet copper lantern at dusk\n", "user", "add", "frank").code()).isZero();
+        Mqtt5BlockingClient erin = node.mqttClient(RunningNode.newClientId()).simpleAuth().username("erin")
+                .password("sunlit harbor seventeen boats".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        Mqtt5BlockingClient frank = node.mqttClient(RunningNode.newClientId()).simpleAuth().username("frank")
+                .password("quiet copper lantern at dusk".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        erin.connect();
+        frank.connect();
+
+        // when erin is deleted and frank's password is reset
+        assertThat(amtbus("", "user", "delete", "erin").code()).isZero();
+        assertThat(amtbus("seven brass keys on a hook\n", "user", "passwd", "frank").code()).isZero();
+
+        // then both sessions are ended within a few seconds, and admin's are not
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> !erin.getState().isConnected() && !frank.getState().isConnected());
+        Mqtt5BlockingClient admin = node.adminClient(RunningNode.newClientId());
+        assertThat(admin.getState().isConnected()).isTrue();
+        admin.disconnect();
+    }
+
+    @Test
     void aCommandWithoutARunningNodeSaysSoInOneLine() throws Exception {
         Path empty = Files.createTempDirectory("amtbus-none-");
         StringWriter err = new StringWriter();

@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.amtbus.acl.account.Account;
 import org.amtbus.acl.account.AccountName;
 import org.amtbus.acl.account.AccountStore;
+import org.amtbus.acl.change.AclChange;
+import org.amtbus.acl.change.AclChanges;
 import org.amtbus.acl.grant.GrantStore;
 import org.amtbus.acl.grant.StoredGrant;
 import org.amtbus.acl.password.PasswordHasher;
@@ -29,15 +31,17 @@ public final class AccountAdmin {
     private final PasswordHasher hasher;
     private final PasswordPolicy policy;
     private final AuditLog audit;
+    private final AclChanges changes;
     private final Clock clock;
 
     public AccountAdmin(AccountStore accounts, GrantStore grants, PasswordHasher hasher, PasswordPolicy policy,
-                        AuditLog audit, Clock clock) {
+                        AuditLog audit, AclChanges changes, Clock clock) {
         this.accounts = Objects.requireNonNull(accounts);
         this.grants = Objects.requireNonNull(grants);
         this.hasher = Objects.requireNonNull(hasher);
         this.policy = Objects.requireNonNull(policy);
         this.audit = Objects.requireNonNull(audit);
+        this.changes = Objects.requireNonNull(changes);
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -71,6 +75,7 @@ public final class AccountAdmin {
             refuse("user.password-changed", by, account.value(), "no such account");
         }
         audit.event("user.password-changed").actor(by).target(account.value()).emit();
+        changes.publish(new AclChange(account.value(), AclChange.Kind.PASSWORD_CHANGED, clock.instant()));
     }
 
     /** Deletes an account and its grants; refuses to delete the last superuser. */
@@ -85,6 +90,7 @@ public final class AccountAdmin {
         }
         accounts.delete(account);
         audit.event("user.deleted").actor(by).target(account.value()).emit();
+        changes.publish(new AclChange(account.value(), AclChange.Kind.DELETED, clock.instant()));
     }
 
     public List<Account> list() {
@@ -104,9 +110,15 @@ public final class AccountAdmin {
         if (accounts.find(account).isEmpty()) {
             refuse("acl.changed", by, account.value(), "no such account");
         }
+        int previous = grants.of(account).stream().filter(g -> g.pattern().equals(pattern))
+                .mapToInt(StoredGrant::level).findFirst().orElse(0);
         grants.put(new StoredGrant(account, pattern, level));
         audit.event("acl.changed").actor(by).target(account.value()).detail("pattern", pattern)
                 .detail("level", String.valueOf(level)).detail("change", "grant").emit();
+        // a level that drops a permission (3 -> 1, 2 -> 0, ...) is a revocation for live sessions
+        boolean narrowed = (previous & ~level) != 0;
+        changes.publish(new AclChange(account.value(), narrowed ? AclChange.Kind.REVOKED : AclChange.Kind.GRANTED,
+                clock.instant()));
     }
 
     /** Removes the grant on exactly {@code pattern}. */
@@ -116,6 +128,7 @@ public final class AccountAdmin {
             refuse("acl.changed", by, account.value(), "no grant on this pattern");
         }
         audit.event("acl.changed").actor(by).target(account.value()).detail("pattern", pattern).detail("change", "revoke").emit();
+        changes.publish(new AclChange(account.value(), AclChange.Kind.REVOKED, clock.instant()));
     }
 
     public List<StoredGrant> grantsOf(String name) {
