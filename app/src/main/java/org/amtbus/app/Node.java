@@ -15,7 +15,9 @@ import org.amtbus.acl.login.LoginResult;
 import org.amtbus.acl.login.PasswordAuthenticator;
 import org.amtbus.acl.password.PasswordHasher;
 import org.amtbus.broker.MqttBroker;
-import org.amtbus.broker.auth.BootstrapAuthorizer;
+import org.amtbus.acl.grant.GrantStore;
+import org.amtbus.acl.level.AccessLoader;
+import org.amtbus.broker.auth.LevelAuthorizer;
 import org.amtbus.broker.auth.Principals;
 import org.amtbus.broker.auth.SessionAuthenticator;
 import org.amtbus.broker.bridge.CommandBridge;
@@ -170,9 +172,10 @@ public final class Node implements AutoCloseable {
         }
 
         Principals principals = new Principals();
+        AccessLoader accessLoader = new AccessLoader(accounts, new GrantStore(database.dataSource()));
         SessionAuthenticator authenticator = new SessionAuthenticator(
-                new PasswordAuthenticator(accounts, hasher), principals, this::auditLogin);
-        BootstrapAuthorizer authorizer = new BootstrapAuthorizer(principals, this::auditDenial);
+                new PasswordAuthenticator(accounts, hasher), accessLoader, principals, this::auditLogin);
+        LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
         Producer<String, byte[]> bridgeProducer = clients.producer("command-bridge");
         started.push(bridgeProducer::close);
@@ -191,7 +194,7 @@ public final class Node implements AutoCloseable {
         // every broker acts on every access change: forget the cached account, end sessions whose access shrank
         AccessChangeListener accessChanges = new AccessChangeListener(
                 clients.consumer("broker-acl-" + s.nodeId(), KafkaClients.OffsetReset.LATEST), change -> {
-                    principals.forget(change.account());
+                    principals.refresh(change.account(), name -> accessLoader.load(new AccountName(name)));
                     if (change.kind().cutsSessions()) {
                         for (String clientId : sessions.clientsOf(change.account())) {
                             if (broker.disconnect(clientId)) {

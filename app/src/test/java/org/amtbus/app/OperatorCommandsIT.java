@@ -5,79 +5,44 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.amtbus.platform.kafka.KafkaClients;
 import org.amtbus.schemas.topic.KafkaTopics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code amtbus user} and {@code amtbus acl} against a running node, as an operator types them. */
 class OperatorCommandsIT {
 
-    private static Path dataDir;
+    @RegisterExtension
+    static final OperatorNode ops = new OperatorNode();
     private static RunningNode node;
 
-    @BeforeAll
-    static void start() throws Exception {
-        // the commands find the node through its configuration file, so the ports are fixed there
-        dataDir = Files.createTempDirectory("amtbus-ops-");
-        Map<String, String> ports = Map.of("database.port", String.valueOf(freePort()), "kafka.port", String.valueOf(freePort()));
-        Files.writeString(dataDir.resolve("amtbus.yaml"), "database:\n  port: " + ports.get("database.port")
-                + "\nkafka:\n  port: " + ports.get("kafka.port") + "\n");
-        node = RunningNode.start(dataDir, ports);
+    @BeforeEach
+    void node() {
+        node = ops.node;
     }
 
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-    }
-
-    private record Run(int code, String out, String err) { }
-
-    private static synchronized Run amtbus(String stdin, String... args) {
-        InputStream in = System.in;
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        StringWriter err = new StringWriter();
-        try {
-            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            String[] full = new String[args.length + 2];
-            System.arraycopy(args, 0, full, 0, args.length);
-            full[args.length] = "--data-dir";
-            full[args.length + 1] = dataDir.toString();
-            int code = Amtbus.execute(new PrintWriter(System.out, true), new PrintWriter(err, true), full);
-            return new Run(code, captured.toString(StandardCharsets.UTF_8), err.toString());
-        } finally {
-            System.setIn(in);
-            System.setOut(out);
-        }
+    private static OperatorNode.Run amtbus(String stdin, String... args) {
+        return ops.amtbus(stdin, args);
     }
 
     @Test
     void anOperatorAddsAUserWhoCanLogInButHasNoAccessUntilGranted() {
         // when
-        Run weak = amtbus("bob-password-1\n", "user", "add", "bob");
-        Run common = amtbus("password1234\n", "user", "add", "bob");
-        Run added = amtbus("a long and unusual passphrase\n", "user", "add", "bob");
+        OperatorNode.Run weak = amtbus("bob-password-1\n", "user", "add", "bob");
+        OperatorNode.Run common = amtbus("password1234\n", "user", "add", "bob");
+        OperatorNode.Run added = amtbus("a long and unusual passphrase\n", "user", "add", "bob");
 
         // then weak passwords are refused with a reason, a good one is accepted
         assertThat(weak.code()).isEqualTo(2);
@@ -101,10 +66,10 @@ class OperatorCommandsIT {
             consumer.subscribe(List.of(KafkaTopics.AUDIT));
 
             // when
-            Run granted = amtbus("", "acl", "grant", "carol", "amtbus/v1/{tenant}/devices/#", "1");
-            Run bad = amtbus("", "acl", "grant", "carol", "amtbus/#/devices", "3");
-            Run listed = amtbus("", "acl", "list", "carol");
-            Run revoked = amtbus("", "acl", "revoke", "carol", "amtbus/v1/{tenant}/devices/#");
+            OperatorNode.Run granted = amtbus("", "acl", "grant", "carol", "amtbus/v1/{tenant}/devices/#", "1");
+            OperatorNode.Run bad = amtbus("", "acl", "grant", "carol", "amtbus/#/devices", "3");
+            OperatorNode.Run listed = amtbus("", "acl", "list", "carol");
+            OperatorNode.Run revoked = amtbus("", "acl", "revoke", "carol", "amtbus/v1/{tenant}/devices/#");
 
             // then
             assertThat(granted.code()).isZero();
@@ -171,9 +136,4 @@ class OperatorCommandsIT {
                 .doesNotContain("\n");
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

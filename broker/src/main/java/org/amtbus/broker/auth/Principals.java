@@ -3,29 +3,36 @@ package org.amtbus.broker.auth;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.amtbus.acl.account.Account;
+import java.util.function.Function;
+import org.amtbus.acl.level.Access;
 
 /**
- * The accounts behind the usernames that authenticated on this broker, so the authorizer - which
- * Moquette hands only a username - decides on a verified account and never on a claimed name.
+ * The access of the usernames that authenticated on this broker, so the authorizer - which Moquette
+ * hands only a username - decides on a verified account and its current grants, from memory.
  *
- * <p>Invariant: a username is present only after a successful password check on this broker.
+ * <p>Invariant: a username is present only after a successful password check on this broker, and is
+ * refreshed (or removed) whenever an access change for it arrives.
  */
 public final class Principals {
 
-    private final Map<String, Account> byUsername = new ConcurrentHashMap<>();
+    private final Map<String, Access> byUsername = new ConcurrentHashMap<>();
 
-    void authenticated(Account account) {
-        byUsername.put(account.name().value(), account);
+    void authenticated(Access access) {
+        byUsername.put(access.account().name().value(), access);
     }
 
-    /** The verified account for a username, if it ever logged in here. */
-    public Optional<Account> account(String username) {
+    /** The verified access for a username, if it logged in here. */
+    public Optional<Access> access(String username) {
         return username == null ? Optional.empty() : Optional.ofNullable(byUsername.get(username));
     }
 
-    /** Forgets an account (deleted or changed): its next operation needs a fresh login. */
-    public void forget(String username) {
-        byUsername.remove(username);
+    /**
+     * Re-reads a logged-in account's access after a change; removes it when the account is gone.
+     * Blocking (the loader reads the database): call it off the event loops.
+     */
+    public void refresh(String username, Function<String, Optional<Access>> loader) {
+        if (byUsername.containsKey(username)) {
+            loader.apply(username).ifPresentOrElse(a -> byUsername.put(username, a), () -> byUsername.remove(username));
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.amtbus.broker.auth;
 import io.moquette.broker.security.IAuthenticator;
 import java.util.Objects;
 import org.amtbus.acl.login.LoginResult;
+import org.amtbus.acl.level.AccessLoader;
 import org.amtbus.acl.login.PasswordAuthenticator;
 
 /**
@@ -24,11 +25,14 @@ public final class SessionAuthenticator implements IAuthenticator {
     }
 
     private final PasswordAuthenticator passwords;
+    private final AccessLoader access;
     private final Principals principals;
     private final LoginListener listener;
 
-    public SessionAuthenticator(PasswordAuthenticator passwords, Principals principals, LoginListener listener) {
+    public SessionAuthenticator(PasswordAuthenticator passwords, AccessLoader access, Principals principals,
+                                LoginListener listener) {
         this.passwords = Objects.requireNonNull(passwords);
+        this.access = Objects.requireNonNull(access);
         this.principals = Objects.requireNonNull(principals);
         this.listener = Objects.requireNonNull(listener);
     }
@@ -36,7 +40,7 @@ public final class SessionAuthenticator implements IAuthenticator {
     @Override
     public boolean checkValid(String clientId, String username, byte[] password) {
         LoginResult result = passwords.authenticate(username, password);
-        result.account().ifPresent(principals::authenticated);
+        result.account().ifPresent(account -> principals.authenticated(access.accessOf(account)));
         listener.login(username, clientId, result);
         return result.isAccepted();
     }
