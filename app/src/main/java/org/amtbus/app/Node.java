@@ -174,7 +174,7 @@ public final class Node implements AutoCloseable {
         Principals principals = new Principals();
         AccessLoader accessLoader = new AccessLoader(accounts, new GrantStore(database.dataSource()));
         SessionAuthenticator authenticator = new SessionAuthenticator(
-                new PasswordAuthenticator(accounts, hasher), accessLoader, principals, this::auditLogin);
+                new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock)), accessLoader, principals, this::auditLogin);
         LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
         Producer<String, byte[]> bridgeProducer = clients.producer("command-bridge");
@@ -239,6 +239,11 @@ public final class Node implements AutoCloseable {
                 .detail("protocol", "mqtt")
                 .detail("clientId", safe(clientId))
                 .emit();
+        if (result.lockStarted()) {
+            meters.counter("amtbus.broker.lockouts").increment();
+            audit.event("auth.lockout").actor(actor(username)).outcome(AuditEvent.Outcome.DENIED)
+                    .reason("too many failed logins").detail("protocol", "mqtt").emit();
+        }
     }
 
     private void auditDenial(String action, String topic, String username, String clientId) {

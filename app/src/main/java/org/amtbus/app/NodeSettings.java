@@ -22,7 +22,15 @@ import org.amtbus.platform.kafka.KafkaConfig;
  */
 public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, DatabaseConfig database, int kafkaPort,
                            List<String> tlsDnsNames, List<InetAddress> tlsIpAddresses, InetAddress metricsHost,
-                           int metricsPort, Optional<KafkaConfig> externalKafka, short kafkaReplicationFactor) {
+                           int metricsPort, Optional<KafkaConfig> externalKafka, short kafkaReplicationFactor,
+                           Lockout lockout) {
+
+    /** Brute-force lockout: after {@code failures} wrong passwords, lock for {@code base}, doubling up to {@code max}. */
+    public record Lockout(int failures, java.time.Duration base, java.time.Duration max) {
+        public org.amtbus.acl.login.LoginThrottle throttle(java.time.Clock clock) {
+            return new org.amtbus.acl.login.LoginThrottle(failures, base, max, clock);
+        }
+    }
 
     /** Where an external PostgreSQL's password is kept (never in the file or the environment). */
     public static final org.amtbus.platform.secret.SecretName DATABASE_PASSWORD =
@@ -105,8 +113,14 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         }
         InetAddress metricsHost = s.address("metrics.host", InetAddress.getLoopbackAddress());
         int metricsPort = s.port("metrics.port", org.amtbus.platform.metrics.MetricsServer.DEFAULT_PORT, true);
+        java.time.Duration lockBase = s.duration("acl.lockout.base", org.amtbus.acl.login.LoginThrottle.DEFAULT_BASE_LOCK,
+                java.time.Duration.ofSeconds(1), java.time.Duration.ofHours(1));
+        Lockout lockout = new Lockout(
+                s.intIn("acl.lockout.failures", org.amtbus.acl.login.LoginThrottle.DEFAULT_THRESHOLD, 1, 100),
+                lockBase,
+                s.duration("acl.lockout.max", org.amtbus.acl.login.LoginThrottle.DEFAULT_MAX_LOCK, lockBase, java.time.Duration.ofDays(1)));
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
-                metricsHost, metricsPort, externalKafka, replicationFactor);
+                metricsHost, metricsPort, externalKafka, replicationFactor, lockout);
     }
 
     /**

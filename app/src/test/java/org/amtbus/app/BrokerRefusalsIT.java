@@ -52,6 +52,41 @@ class BrokerRefusalsIT {
     }
 
     @Test
+    void repeatedWrongPasswordsLockTheAccountAndTheLockoutIsAudited() throws Exception {
+        // given an account of its own (locking admin would disturb the other tests)
+        try (org.amtbus.platform.db.Database db = org.amtbus.platform.db.Database.connectToRunningEmbedded(node.dataDir,
+                Integer.parseInt(node.node.endpoints().jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1")))) {
+            new org.amtbus.acl.account.AccountStore(db.dataSource()).create(new org.amtbus.acl.account.Account(
+                    new org.amtbus.acl.account.AccountName("victim"), org.amtbus.acl.account.Account.Kind.USER, false,
+                    java.time.Instant.now()), new org.amtbus.acl.password.PasswordHasher().hash("the real long password".toCharArray()));
+        }
+        try (var consumer = node.kafka().consumer("it-" + java.util.UUID.randomUUID(),
+                org.amtbus.platform.kafka.KafkaClients.OffsetReset.EARLIEST)) {
+            consumer.subscribe(java.util.List.of(org.amtbus.schemas.topic.KafkaTopics.AUDIT));
+
+            // when five wrong passwords are tried
+            for (int i = 0; i < 5; i++) {
+                Mqtt5BlockingClient guess = node.mqttClient(RunningNode.newClientId()).simpleAuth().username("victim")
+                        .password(("guess " + i).getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+                assertThatThrownBy(guess::connect).isInstanceOf(Mqtt5ConnAckException.class);
+            }
+
+            // then the right password is refused too, with the same answer
+            Mqtt5BlockingClient owner = node.mqttClient(RunningNode.newClientId()).simpleAuth().username("victim")
+                    .password("the real long password".getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+            assertThatThrownBy(owner::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class,
+                    e -> assertThat(e.getMqttMessage().getReasonCode()).isIn(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+                            Mqtt5ConnAckReasonCode.NOT_AUTHORIZED));
+            // and the lockout is an audit event
+            var seen = RunningNode.pollUntil(consumer, Duration.ofSeconds(30), records -> records.stream()
+                    .anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("auth.lockout")));
+            assertThat(seen).anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("auth.lockout")
+                    && new String(r.value(), StandardCharsets.UTF_8).contains("victim"));
+        }
+        assertBrokerStillServes();
+    }
+
+    @Test
     void refusesAClientWithoutCredentials() {
         Mqtt5BlockingClient anonymous = node.mqttClient(RunningNode.newClientId()).buildBlocking();
         assertThatThrownBy(anonymous::connect).isInstanceOf(Mqtt5ConnAckException.class);

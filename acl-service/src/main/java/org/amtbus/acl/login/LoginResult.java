@@ -8,13 +8,15 @@ import org.amtbus.acl.account.Account;
  * The outcome of one password check. The client only ever learns accepted or refused; the reason is
  * for the audit trail and metrics, so an attacker cannot tell an unknown name from a wrong password.
  */
-public record LoginResult(Optional<Account> account, Reason reason) {
+public record LoginResult(Optional<Account> account, Reason reason, boolean lockStarted) {
 
     public enum Reason {
         ACCEPTED,
         MALFORMED_USERNAME,
         UNKNOWN_ACCOUNT,
         WRONG_PASSWORD,
+        /** The account is locked after repeated failures; the password was not even compared. */
+        LOCKED_OUT,
         MISSING_PASSWORD,
         STORE_UNAVAILABLE
     }
@@ -28,11 +30,16 @@ public record LoginResult(Optional<Account> account, Reason reason) {
     }
 
     public static LoginResult accepted(Account account) {
-        return new LoginResult(Optional.of(account), Reason.ACCEPTED);
+        return new LoginResult(Optional.of(account), Reason.ACCEPTED, false);
     }
 
     public static LoginResult refused(Reason reason) {
-        return new LoginResult(Optional.empty(), reason);
+        return new LoginResult(Optional.empty(), reason, false);
+    }
+
+    /** A wrong password that made the account locked: audited as {@code auth.lockout}. */
+    public static LoginResult refusedAndLocked() {
+        return new LoginResult(Optional.empty(), Reason.WRONG_PASSWORD, true);
     }
 
     public boolean isAccepted() {

@@ -16,8 +16,9 @@ import org.amtbus.acl.password.PasswordHasher;
 /**
  * Checks a username and password against the account store.
  *
- * <p>Invariant: an unknown name costs the same Argon2id work as a wrong password, so response time
- * does not reveal which names exist. Blocking (Argon2id and JDBC): never call it on an event loop.
+ * <p>Invariants: an unknown name and a locked account cost the same Argon2id work as a wrong password
+ * and get the same answer, so neither response nor timing reveals which names exist or are locked;
+ * repeated failures lock the account ({@link LoginThrottle}). Blocking (Argon2id and JDBC): never call it on an event loop.
  */
 public final class PasswordAuthenticator {
 
@@ -26,11 +27,13 @@ public final class PasswordAuthenticator {
 
     private final AccountStore accounts;
     private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
     private final String decoyHash;
 
-    public PasswordAuthenticator(AccountStore accounts, PasswordHasher hasher) {
+    public PasswordAuthenticator(AccountStore accounts, PasswordHasher hasher, LoginThrottle throttle) {
         this.accounts = Objects.requireNonNull(accounts);
         this.hasher = Objects.requireNonNull(hasher);
+        this.throttle = Objects.requireNonNull(throttle);
         this.decoyHash = hasher.hash("decoy-password-for-unknown-accounts".toCharArray());
     }
 
@@ -58,9 +61,16 @@ public final class PasswordAuthenticator {
                 hasher.verify(chars, decoyHash);
                 return LoginResult.refused(LoginResult.Reason.UNKNOWN_ACCOUNT);
             }
-            if (!hasher.verify(chars, hash.get()) || undecodable) {
-                return LoginResult.refused(LoginResult.Reason.WRONG_PASSWORD);
+            if (throttle.isLocked(name.get().value())) {
+                // same work and same answer as a wrong password: a locked account reveals nothing
+                hasher.verify(chars, decoyHash);
+                return LoginResult.refused(LoginResult.Reason.LOCKED_OUT);
             }
+            if (!hasher.verify(chars, hash.get()) || undecodable) {
+                return throttle.failed(name.get().value()) == LoginThrottle.Failure.LOCKED
+                        ? LoginResult.refusedAndLocked() : LoginResult.refused(LoginResult.Reason.WRONG_PASSWORD);
+            }
+            throttle.succeeded(name.get().value());
             return LoginResult.accepted(account.get());
         } finally {
             Arrays.fill(chars, '\0');

@@ -34,7 +34,8 @@ class PasswordAuthenticatorIT {
         dir = Files.createTempDirectory("amtbus-acl-");
         database = Database.start(DatabaseConfig.embedded(0), dir, () -> new char[0]);
         accounts = new AccountStore(database.dataSource());
-        authenticator = new PasswordAuthenticator(accounts, HASHER);
+        authenticator = new PasswordAuthenticator(accounts, HASHER,
+                new LoginThrottle(3, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(5), Clock.systemUTC()));
         accounts.create(new Account(new AccountName("alice"), Account.Kind.USER, false, Instant.now()),
                 HASHER.hash("correct horse battery staple".toCharArray()));
     }
@@ -72,6 +73,26 @@ class PasswordAuthenticatorIT {
                     .as(hostile).isEqualTo(LoginResult.Reason.MALFORMED_USERNAME);
         }
         assertThat(accounts.list()).extracting(a -> a.name().value()).doesNotContain("alice' OR '1'='1");
+    }
+
+    @Test
+    void repeatedWrongPasswordsLockTheAccountAndTheRightOneIsRefusedWhileLocked() throws Exception {
+        // given
+        accounts.create(new Account(new AccountName("mallet"), Account.Kind.USER, false, Instant.now()),
+                HASHER.hash("the right long password".toCharArray()));
+
+        // when
+        assertThat(login("mallet", "guess-1").reason()).isEqualTo(LoginResult.Reason.WRONG_PASSWORD);
+        assertThat(login("mallet", "guess-2").reason()).isEqualTo(LoginResult.Reason.WRONG_PASSWORD);
+        LoginResult third = login("mallet", "guess-3");
+
+        // then
+        assertThat(third.lockStarted()).isTrue();
+        LoginResult right = login("mallet", "the right long password");
+        assertThat(right.isAccepted()).isFalse();
+        assertThat(right.reason()).isEqualTo(LoginResult.Reason.LOCKED_OUT);
+        // and alice is not affected
+        assertThat(login("alice", "correct horse battery staple").isAccepted()).isTrue();
     }
 
     @Test
