@@ -12,6 +12,8 @@ import org.amtbus.acl.change.AclChange;
 import org.amtbus.acl.change.AclChanges;
 import org.amtbus.acl.grant.GrantStore;
 import org.amtbus.acl.grant.StoredGrant;
+import org.amtbus.acl.level.AclLevel;
+import org.amtbus.acl.level.GrantTemplate;
 import org.amtbus.acl.password.PasswordHasher;
 import org.amtbus.acl.password.PasswordPolicy;
 import org.amtbus.platform.audit.AuditLog;
@@ -106,6 +108,11 @@ public final class AccountAdmin {
         }
         if (level < 0 || level > 3) {
             refuse("acl.changed", by, account.value(), "level must be 0, 1, 2 or 3");
+        }
+        try {
+            new GrantTemplate(pattern, AclLevel.of(level)); // the engine must accept what we store
+        } catch (IllegalArgumentException e) {
+            refuse("acl.changed", by, account.value(), "pattern: " + e.getMessage());
         }
         if (accounts.find(account).isEmpty()) {
             refuse("acl.changed", by, account.value(), "no such account");

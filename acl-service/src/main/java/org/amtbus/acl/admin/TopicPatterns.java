@@ -3,12 +3,15 @@ package org.amtbus.acl.admin;
 import java.util.Optional;
 
 /**
- * Syntax of a grant's topic pattern: an MQTT topic filter whose levels may also be the placeholder
- * {@code {tenant}}. Checked before a pattern is stored, so a malformed pattern never reaches a decision.
+ * Syntax of a grant's topic pattern, with a precise reason for each mistake: an MQTT topic filter
+ * whose levels may also be the placeholders {@code {tenant}}, {@code {username}} or {@code {clientid}}. Checked before a pattern is stored, so a malformed pattern never reaches a decision.
  */
 final class TopicPatterns {
 
     static final int MAX_LENGTH = 256;
+    private static final java.util.Set<String> PLACEHOLDERS = java.util.Set.of(
+            org.amtbus.acl.level.GrantTemplate.TENANT, org.amtbus.acl.level.GrantTemplate.USERNAME,
+            org.amtbus.acl.level.GrantTemplate.CLIENT_ID);
 
     private TopicPatterns() {
     }
@@ -33,8 +36,8 @@ final class TopicPatterns {
             if (level.contains("+") && !level.equals("+")) {
                 return Optional.of("'+' must be a whole level");
             }
-            if (level.contains("{") && !level.equals("{tenant}")) {
-                return Optional.of("the only placeholder is a whole level {tenant}");
+            if ((level.contains("{") || level.contains("}")) && !PLACEHOLDERS.contains(level)) {
+                return Optional.of("placeholders are whole levels: {tenant}, {username} or {clientid}");
             }
         }
         return Optional.empty();

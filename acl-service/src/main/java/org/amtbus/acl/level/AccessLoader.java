@@ -33,20 +33,29 @@ public final class AccessLoader {
         return accounts.find(name).map(this::accessOf);
     }
 
-    /** The access of an account already read. */
+    /**
+     * The access of an account already read. Placeholders ({@code {username}}, {@code {tenant}}) are
+     * resolved for this account; accounts carry no tenants yet, so a {@code {tenant}} grant allows
+     * nothing (and a {@code {tenant}} deny denies every tenant) until they do.
+     */
     public Access accessOf(Account account) {
         if (account.superuser()) {
             return new Access(account, AclPolicy.superuser());
         }
-        List<AclPolicy.Grant> list = new ArrayList<>();
+        List<GrantTemplate> templates = new ArrayList<>();
         for (StoredGrant g : grants.of(account.name())) {
             try {
-                list.add(new AclPolicy.Grant(new TopicFilter(g.pattern()), AclLevel.of(g.level())));
+                templates.add(new GrantTemplate(g.pattern(), AclLevel.of(g.level())));
             } catch (IllegalArgumentException e) {
-                // stored before validation tightened: ignoring it can only take access away
+                // stored before validation tightened: ignoring an allowing row can only take access away
                 LOG.warn("event=acl.grant-ignored account={} reason=\"{}\"", account.name(), e.getMessage());
             }
         }
-        return new Access(account, AclPolicy.of(list));
+        try {
+            return new Access(account, AclPolicy.resolve(templates, Identity.of(account.name().value(), java.util.Set.of())));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("event=acl.policy-denied account={} reason=\"{}\"", account.name(), e.getMessage());
+            return new Access(account, AclPolicy.denyAll());
+        }
     }
 }
