@@ -17,6 +17,7 @@ import org.amtbus.acl.password.PasswordHasher;
 import org.amtbus.broker.MqttBroker;
 import org.amtbus.acl.grant.GrantStore;
 import org.amtbus.acl.level.AccessLoader;
+import org.amtbus.acl.token.TokenService;
 import org.amtbus.broker.auth.LevelAuthorizer;
 import org.amtbus.broker.auth.Principals;
 import org.amtbus.broker.auth.SessionAuthenticator;
@@ -174,7 +175,8 @@ public final class Node implements AutoCloseable {
         Principals principals = new Principals();
         AccessLoader accessLoader = new AccessLoader(accounts, new GrantStore(database.dataSource()));
         SessionAuthenticator authenticator = new SessionAuthenticator(
-                new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock)), accessLoader, principals, this::auditLogin);
+                new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock)), TokenService.open(secrets, clock),
+                accessLoader, principals, this::auditLogin);
         LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
         Producer<String, byte[]> bridgeProducer = clients.producer("command-bridge");

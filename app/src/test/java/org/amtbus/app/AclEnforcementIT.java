@@ -119,6 +119,36 @@ class AclEnforcementIT {
     }
 
     @Test
+    void aTokenFromAmtbusTokenWorksAsTheMqttPasswordAndForgedOrBorrowedOnesDoNot() {
+        // given
+        String password = "orchard ladder under clouds";
+        assertThat(ops.amtbus(password + "\n", "user", "add", "tokenuser").code()).isZero();
+
+        // when
+        OperatorNode.Run issued = ops.amtbus(password + "\n", "token", "tokenuser", "--ttl", "5m");
+        OperatorNode.Run refused = ops.amtbus("not the password\n", "token", "tokenuser");
+
+        // then
+        assertThat(issued.code()).isZero();
+        assertThat(refused.code()).isEqualTo(1);
+        String token = issued.out().strip();
+        assertThat(token).startsWith("eyJ").doesNotContain(password);
+        Mqtt5BlockingClient withToken = ops.node.mqttClient(RunningNode.newClientId()).simpleAuth().username("tokenuser")
+                .password(token.getBytes(StandardCharsets.US_ASCII)).applySimpleAuth().buildBlocking();
+        withToken.connect();
+        withToken.disconnect();
+
+        char last = token.charAt(token.length() - 2);
+        String tampered = token.substring(0, token.length() - 2) + (last == 'A' ? 'B' : 'A') + token.charAt(token.length() - 1);
+        for (String[] attempt : new String[][] {{"tokenuser", tampered}, {"admin", token}}) {
+            Mqtt5BlockingClient client = ops.node.mqttClient(RunningNode.newClientId()).simpleAuth().username(attempt[0])
+                    .password(attempt[1].getBytes(StandardCharsets.US_ASCII)).applySimpleAuth().buildBlocking();
+            assertThatThrownBy(client::connect).as(attempt[0]).isInstanceOf(
+                    com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException.class);
+        }
+    }
+
+    @Test
     void denialsAreCountedInTheMetrics() {
         Mqtt5BlockingClient client = user("counted");
         double before = denials();

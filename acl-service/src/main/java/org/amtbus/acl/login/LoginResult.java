@@ -17,6 +17,8 @@ public record LoginResult(Optional<Account> account, Reason reason, boolean lock
         WRONG_PASSWORD,
         /** The account is locked after repeated failures; the password was not even compared. */
         LOCKED_OUT,
+        /** A token (JWT) was presented and refused: wrong algorithm, key, issuer, audience, subject or time. */
+        TOKEN_REFUSED,
         MISSING_PASSWORD,
         STORE_UNAVAILABLE
     }

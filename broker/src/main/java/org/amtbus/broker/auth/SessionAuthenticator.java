@@ -5,9 +5,12 @@ import java.util.Objects;
 import org.amtbus.acl.login.LoginResult;
 import org.amtbus.acl.level.AccessLoader;
 import org.amtbus.acl.login.PasswordAuthenticator;
+import org.amtbus.acl.token.TokenService;
 
 /**
  * Moquette's CONNECT hook: a username and password checked against the account store.
+ *
+ * <p>A password that has the shape of a JWT is checked as an amtbus token ({@link TokenService}).
  *
  * <p>Invariants: no anonymous access (a CONNECT without a username never reaches here because
  * {@code allow_anonymous=false}, and a null or malformed one is refused); the client learns only
@@ -25,13 +28,15 @@ public final class SessionAuthenticator implements IAuthenticator {
     }
 
     private final PasswordAuthenticator passwords;
+    private final TokenService tokens;
     private final AccessLoader access;
     private final Principals principals;
     private final LoginListener listener;
 
-    public SessionAuthenticator(PasswordAuthenticator passwords, AccessLoader access, Principals principals,
-                                LoginListener listener) {
+    public SessionAuthenticator(PasswordAuthenticator passwords, TokenService tokens, AccessLoader access,
+                                Principals principals, LoginListener listener) {
         this.passwords = Objects.requireNonNull(passwords);
+        this.tokens = Objects.requireNonNull(tokens);
         this.access = Objects.requireNonNull(access);
         this.principals = Objects.requireNonNull(principals);
         this.listener = Objects.requireNonNull(listener);
@@ -39,9 +44,20 @@ public final class SessionAuthenticator implements IAuthenticator {
 
     @Override
     public boolean checkValid(String clientId, String username, byte[] password) {
-        LoginResult result = passwords.authenticate(username, password);
+        LoginResult result = TokenService.looksLikeToken(password) ? tokenLogin(username, password)
+                : passwords.authenticate(username, password);
         result.account().ifPresent(account -> principals.authenticated(access.accessOf(account)));
         listener.login(username, clientId, result);
         return result.isAccepted();
+    }
+
+    /** A short-lived ES384 token as the password; the account must still exist. */
+    private LoginResult tokenLogin(String username, byte[] token) {
+        TokenService.Verdict verdict = tokens.verify(new String(token, java.nio.charset.StandardCharsets.US_ASCII), username);
+        if (!verdict.accepted()) {
+            return LoginResult.refused(LoginResult.Reason.TOKEN_REFUSED);
+        }
+        return access.load(verdict.account()).map(a -> LoginResult.accepted(a.account()))
+                .orElse(LoginResult.refused(LoginResult.Reason.UNKNOWN_ACCOUNT));
     }
 }
