@@ -209,6 +209,10 @@ public final class Node implements AutoCloseable {
                 });
         accessChanges.start();
         started.push(accessChanges);
+        if (!accessChanges.awaitReady(BRIDGE_READY_TIMEOUT)) {
+            throw new StartupException(StartupException.ENVIRONMENT,
+                    "the access-change listener got no Kafka partition within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+        }
 
         EventBridge eventBridge = new EventBridge(
                 clients.consumer("broker-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),

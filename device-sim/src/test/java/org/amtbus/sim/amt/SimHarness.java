@@ -1,5 +1,7 @@
 package org.amtbus.sim.amt;
 
+import org.amtbus.platform.testing.ManualClock;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

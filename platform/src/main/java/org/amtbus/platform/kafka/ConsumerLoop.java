@@ -1,0 +1,107 @@
+package org.amtbus.platform.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Kafka consumer on its own thread: polls, hands each record to {@link #handle}, and commits the
+ * offsets only after the whole batch was handled, so a restart repeats rather than loses.
+ *
+ * <p>{@link #awaitReady} returns once partitions are assigned and their positions resolved, so a
+ * record written after that is never skipped by a "latest" offset reset. The Kafka consumer is not
+ * thread-safe: only the loop's thread touches it, except {@code wakeup()} on close.
+ */
+public abstract class ConsumerLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
+    /** Short enough that close() is prompt, long enough not to spin on an idle cluster. */
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Consumer<String, byte[]> consumer;
+    private final List<String> topics;
+    private final Thread thread;
+    private final CountDownLatch assigned = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    protected ConsumerLoop(Consumer<String, byte[]> consumer, List<String> topics, String threadName) {
+        this.consumer = Objects.requireNonNull(consumer);
+        this.topics = List.copyOf(topics);
+        this.thread = new Thread(this::run, threadName);
+        this.thread.setDaemon(true);
+    }
+
+    /** Handles one record on the loop's thread. A runtime exception stops the loop (and is logged). */
+    protected abstract void handle(ConsumerRecord<String, byte[]> record);
+
+    public void start() {
+        consumer.subscribe(topics, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // offsets are committed after every batch, nothing is pending here
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                partitions.forEach(consumer::position);
+                assigned.countDown();
+            }
+        });
+        thread.start();
+    }
+
+    /** Waits until the loop owns its partitions and knows where to read from; false on timeout. */
+    public boolean awaitReady(Duration timeout) {
+        try {
+            return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    handle(record);
+                }
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                LOG.error("event=consumer.unexpected-wakeup thread={}", thread.getName(), e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("event=consumer.stopped-on-error thread={}", thread.getName(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(CLOSE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
