@@ -18,6 +18,7 @@ import org.amtbus.broker.MqttBroker;
 import org.amtbus.acl.grant.GrantStore;
 import org.amtbus.acl.level.AccessLoader;
 import org.amtbus.acl.token.TokenService;
+import org.amtbus.acl.http.GoAuthApi;
 import org.amtbus.broker.auth.LevelAuthorizer;
 import org.amtbus.broker.auth.Principals;
 import org.amtbus.broker.auth.SessionAuthenticator;
@@ -68,7 +69,7 @@ public final class Node implements AutoCloseable {
     /** What a person needs to reach this node. */
     public record Endpoints(Path dataDir, String mqttHost, int mqttPort, Path caFile, String kafkaBootstrap,
                             String jdbcUrl, boolean superuserCreated, Path passwordFile, String metricsUrl,
-                            boolean embeddedKafka, boolean embeddedDatabase) { }
+                            boolean embeddedKafka, boolean embeddedDatabase, String apiUrl) { }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
@@ -107,6 +108,7 @@ public final class Node implements AutoCloseable {
             Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.database().port(), "database.port");
         }
         Ports.requireFree(s.metricsHost(), s.metricsPort(), "metrics.port");
+        Ports.requireFree(s.apiHost(), s.apiPort(), "api.port");
 
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
         meters = registry;
@@ -179,6 +181,26 @@ public final class Node implements AutoCloseable {
                 accessLoader, principals, this::auditLogin);
         LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
+        IssuedCertificate apiCert = ca.loadOrIssueServer(dataDir.resolve("tls"), "api", s.tlsDnsNames(), s.tlsIpAddresses());
+        GoAuthApi api = GoAuthApi.start(new java.net.InetSocketAddress(s.apiHost(), s.apiPort()),
+                TlsContexts.jdkServerContext(apiCert),
+                new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock)), accessLoader,
+                new GoAuthApi.Listener() {
+                    @Override
+                    public void login(String username, String clientId, LoginResult result, String source) {
+                        auditLogin("http", username, clientId, result, source);
+                    }
+
+                    @Override
+                    public void denied(String action, String topic, String username, String clientId, String source) {
+                        meters.counter("amtbus.api.acl.denials", "action", action).increment();
+                        audit.event("acl.denied").actor(actor(username)).source(source).target(safe(topic))
+                                .outcome(AuditEvent.Outcome.DENIED).reason(action + " not allowed")
+                                .detail("protocol", "http").emit();
+                    }
+                });
+        started.push(api);
+
         Producer<String, byte[]> bridgeProducer = clients.producer("command-bridge");
         started.push(bridgeProducer::close);
         CommandBridge commandBridge = new CommandBridge(bridgeProducer, clock, (topic, principal, clientId, reason) ->
@@ -231,24 +253,31 @@ public final class Node implements AutoCloseable {
         endpoints = new Endpoints(dataDir, s.broker().host().getHostAddress(), broker.tlsPort(), ca.certificateFile(),
                 kafkaConfig.bootstrapServers(), database.jdbcUrl(), bootstrap.superuserCreated(), bootstrap.passwordFile(),
                 "http://" + hostForUrl(s.metricsHost()) + ":" + metrics.port() + "/metrics",
-                s.embeddedKafka(), s.database().mode() == DatabaseConfig.Mode.EMBEDDED);
+                s.embeddedKafka(), s.database().mode() == DatabaseConfig.Mode.EMBEDDED,
+                "https://" + hostForUrl(s.apiHost()) + ":" + api.port() + "/api/v1/");
         LOG.info("event=node.started node={} mqttPort={} kafka={}", s.nodeId(), broker.tlsPort(), kafkaConfig.bootstrapServers());
     }
 
     private void auditLogin(String username, String clientId, LoginResult result) {
-        meters.counter("amtbus.broker.logins", "outcome", result.isAccepted() ? "success" : "failure",
+        auditLogin("mqtt", username, clientId, result, null);
+    }
+
+    private void auditLogin(String protocol, String username, String clientId, LoginResult result, String source) {
+        meters.counter(protocol.equals("mqtt") ? "amtbus.broker.logins" : "amtbus.api.logins",
+                "outcome", result.isAccepted() ? "success" : "failure",
                 "reason", result.reason().name().toLowerCase(java.util.Locale.ROOT)).increment();
         audit.event("auth.login")
                 .actor(actor(username))
+                .source(source)
                 .outcome(result.isAccepted() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
                 .reason(result.isAccepted() ? null : result.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
-                .detail("protocol", "mqtt")
+                .detail("protocol", protocol)
                 .detail("clientId", safe(clientId))
                 .emit();
         if (result.lockStarted()) {
             meters.counter("amtbus.broker.lockouts").increment();
             audit.event("auth.lockout").actor(actor(username)).outcome(AuditEvent.Outcome.DENIED)
-                    .reason("too many failed logins").detail("protocol", "mqtt").emit();
+                    .source(source).reason("too many failed logins").detail("protocol", protocol).emit();
         }
     }
 
@@ -277,7 +306,11 @@ public final class Node implements AutoCloseable {
         return cleaned.length() > 200 ? cleaned.substring(0, 200) : cleaned;
     }
 
+    /** A URL host for a bind address: "localhost" for the wildcard address (our certificates name it). */
     private static String hostForUrl(java.net.InetAddress host) {
+        if (host.isAnyLocalAddress()) {
+            return "localhost";
+        }
         String h = host.getHostAddress();
         return h.contains(":") ? "[" + h + "]" : h;
     }

@@ -23,7 +23,7 @@ import org.amtbus.platform.kafka.KafkaConfig;
 public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, DatabaseConfig database, int kafkaPort,
                            List<String> tlsDnsNames, List<InetAddress> tlsIpAddresses, InetAddress metricsHost,
                            int metricsPort, Optional<KafkaConfig> externalKafka, short kafkaReplicationFactor,
-                           Lockout lockout) {
+                           Lockout lockout, InetAddress apiHost, int apiPort) {
 
     /** Brute-force lockout: after {@code failures} wrong passwords, lock for {@code base}, doubling up to {@code max}. */
     public record Lockout(int failures, java.time.Duration base, java.time.Duration max) {
@@ -41,6 +41,7 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
     }
 
     public static final String CONFIG_FILE = "amtbus.yaml";
+    public static final int DEFAULT_API_PORT = 8443;
     private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern DNS_NAME = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
 
@@ -119,8 +120,10 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                 s.intIn("acl.lockout.failures", org.amtbus.acl.login.LoginThrottle.DEFAULT_THRESHOLD, 1, 100),
                 lockBase,
                 s.duration("acl.lockout.max", org.amtbus.acl.login.LoginThrottle.DEFAULT_MAX_LOCK, lockBase, java.time.Duration.ofDays(1)));
+        InetAddress apiHost = s.address("api.host", defaults.host());
+        int apiPort = s.port("api.port", DEFAULT_API_PORT, true);
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
-                metricsHost, metricsPort, externalKafka, replicationFactor, lockout);
+                metricsHost, metricsPort, externalKafka, replicationFactor, lockout, apiHost, apiPort);
     }
 
     /**

@@ -39,6 +39,7 @@ class AmtbusProcessIT {
         pb.environment().put("AMTBUS_KAFKA_PORT", "0");
         pb.environment().put("AMTBUS_DATABASE_PORT", "0");
         pb.environment().put("AMTBUS_METRICS_PORT", "0");
+        pb.environment().put("AMTBUS_API_PORT", "0");
 
         // when
         Process process = pb.start();

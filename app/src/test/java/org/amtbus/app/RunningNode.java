@@ -83,7 +83,8 @@ final class RunningNode implements AutoCloseable, BeforeAllCallback, AfterAllCal
                 "broker.mqtt.port", "0",
                 "database.port", "0",
                 "kafka.port", "0",
-                "metrics.port", "0"));
+                "metrics.port", "0",
+                "api.port", "0"));
         values.putAll(extra);
         Settings settings = Settings.of(values);
         return new RunningNode(dataDir, Node.start(NodeSettings.from(dataDir, settings)), () -> { });

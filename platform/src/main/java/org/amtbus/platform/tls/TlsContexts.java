@@ -55,6 +55,25 @@ public final class TlsContexts {
         }
     }
 
+    /** A JDK server context presenting {@code identity} (for servers built on the JDK's TLS, such as the HTTPS API). */
+    public static javax.net.ssl.SSLContext jdkServerContext(IssuedCertificate identity) {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] transientPassword = new char[0];
+            store.setKeyEntry("identity", identity.privateKey(), transientPassword,
+                    identity.chain().toArray(X509Certificate[]::new));
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, transientPassword);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a TLS server context: " + e.getMessage(), e);
+        }
+    }
+
     /** A JDK trust manager factory trusting only {@code trustAnchor} (for clients built on the JDK's TLS). */
     public static TrustManagerFactory trustManagerFactory(X509Certificate trustAnchor) {
         try {
