@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
+import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ class ApfDecoderFuzzTest {
     private static final long ALLOCATION_PER_INPUT_BYTE = 3;
 
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
 
     @FuzzTest(maxDuration = "60s")
     void decoderIsSafeAndRoundTrips(byte[] input) {
@@ -75,12 +77,16 @@ class ApfDecoderFuzzTest {
                 }
                 int before = in.readerIndex();
                 long budget = ALLOCATION_PER_INPUT_BYTE * in.readableBytes() + FIXED_ALLOCATION_SLACK;
+                long classesBefore = CLASSES.getTotalLoadedClassCount();
                 long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
 
                 Optional<ApfMessage> decoded = ApfCodec.decode(in, requestSuccessCarriesPort);
 
                 long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
-                assertThat(allocated).as("bytes allocated by one decode").isLessThanOrEqualTo(budget);
+                // loading (and Jazzer instrumenting) a class on first use allocates megabytes that are not ours
+                if (CLASSES.getTotalLoadedClassCount() == classesBefore) {
+                    assertThat(allocated).as("bytes allocated by one decode").isLessThanOrEqualTo(budget);
+                }
                 if (decoded.isEmpty()) {
                     assertThat(in.readerIndex()).as("an incomplete message consumes nothing").isEqualTo(before);
                     break;
