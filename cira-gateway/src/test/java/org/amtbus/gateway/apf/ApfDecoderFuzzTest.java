@@ -29,11 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * plus any crash files found earlier. To fuzz for a bounded time (here, or in CI):
  * <pre>
  * JAZZER_FUZZ=1 JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 ./mvnw -B -pl cira-gateway -am verify \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Dtest=ApfDecoderFuzzTest -Djazzer.max_duration=60s
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dtest=ApfDecoderFuzzTest
  * </pre>
- * The bound is {@code maxDuration} below unless {@code -Djazzer.max_duration} overrides it. The generated
- * corpus goes to {@code cira-gateway/.cifuzz-corpus/} (not committed); a finding is written as a
- * {@code crash-*} file into the inputs directory above and then replays in every regression run until fixed.
+ * The bound is the {@code maxDuration} attribute below: with jazzer-junit 0.24.0 neither
+ * {@code -Djazzer.max_duration} on the Maven command line nor a {@code JAZZER_MAX_DURATION} variable changes
+ * it (both were tried), so change the attribute to fuzz longer. The generated corpus goes to
+ * {@code cira-gateway/.cifuzz-corpus/} (ignored by git; keep it between CI runs to resume); a finding is
+ * written as a {@code crash-*} file into the inputs directory above and replays in every regression run
+ * until fixed: commit it with the fix.
  */
 class ApfDecoderFuzzTest {
 
