@@ -355,7 +355,7 @@ public final class ApfSession {
 
     /** How many bytes we may send on the channel now (the device's remaining window). */
     public long sendCredit(long channelId) {
-        return channel(channelId, ChannelState.OPEN).sendCredit;
+        return openForGateway(channelId).sendCredit;
     }
 
     /**
@@ -364,7 +364,7 @@ public final class ApfSession {
      * @throws IllegalStateException if the channel is not open or the bytes exceed its send credit
      */
     public ChannelData send(long channelId, byte[] data) {
-        Channel c = channel(channelId, ChannelState.OPEN);
+        Channel c = openForGateway(channelId);
         if (data.length > c.sendCredit) {
             throw new IllegalStateException(data.length + " bytes exceed the send credit of " + c.sendCredit);
         }
@@ -420,6 +420,15 @@ public final class ApfSession {
         Channel c = channels.get(id);
         if (c == null || c.state != expected) {
             throw new ApfProtocolException(Reason.UNKNOWN_CHANNEL, "channel " + id + " is not " + expected);
+        }
+        return c;
+    }
+
+    /** A channel the gateway names must be open; naming another one is a bug in the gateway, not the device. */
+    private Channel openForGateway(long id) {
+        Channel c = channels.get(id);
+        if (c == null || c.state != ChannelState.OPEN) {
+            throw new IllegalStateException("channel " + id + " is not open");
         }
         return c;
     }

@@ -266,6 +266,17 @@ class ApfSessionTest {
     }
 
     @Test
+    void refusesGatewaySendsOnChannelsThatAreNotOpen() {
+        // given a channel still opening
+        forward16992();
+        long id = session.openChannel(16992, "", 1).senderChannel();
+
+        // when / then it is the gateway's mistake, not a protocol violation
+        assertThatThrownBy(() -> session.send(id, new byte[1])).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> session.sendCredit(99)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void refusesAWindowAdjustPastTheUnsignedRange() {
         // given
         forward16992();
