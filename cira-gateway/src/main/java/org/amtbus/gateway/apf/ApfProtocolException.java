@@ -30,7 +30,13 @@ public final class ApfProtocolException extends DecoderException {
         /** A {@code str} that is not well-formed UTF-8. */
         MALFORMED_STRING,
         /** A field value the layout or the model does not allow (a port over 65535, a password change). */
-        INVALID_FIELD
+        INVALID_FIELD,
+        /** A well-formed message the session does not allow in its current state (see {@link ApfSession}). */
+        UNEXPECTED_MESSAGE,
+        /** A channel message for a channel id that is not open. */
+        UNKNOWN_CHANNEL,
+        /** CHANNEL_DATA beyond the window we advertised, or a window grown past 2^32-1. */
+        WINDOW_EXCEEDED
     }
 
     private final Reason reason;

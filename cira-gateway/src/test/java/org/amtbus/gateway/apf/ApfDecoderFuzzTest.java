@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
+import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * plus any crash files found earlier. To fuzz for a bounded time (here, or in CI):
  * <pre>
  * JAZZER_FUZZ=1 JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 ./mvnw -B -pl cira-gateway -am verify \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Dtest=ApfDecoderFuzzTest -Djazzer.max_duration=60s
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dtest=ApfDecoderFuzzTest
  * </pre>
- * The bound is {@code maxDuration} below unless {@code -Djazzer.max_duration} overrides it. The generated
- * corpus goes to {@code cira-gateway/.cifuzz-corpus/} (not committed); a finding is written as a
- * {@code crash-*} file into the inputs directory above and then replays in every regression run until fixed.
+ * The bound is the {@code maxDuration} attribute below: with jazzer-junit 0.24.0 neither
+ * {@code -Djazzer.max_duration} on the Maven command line nor a {@code JAZZER_MAX_DURATION} variable changes
+ * it (both were tried), so change the attribute to fuzz longer. The generated corpus goes to
+ * {@code cira-gateway/.cifuzz-corpus/} (ignored by git; keep it between CI runs to resume); a finding is
+ * written as a {@code crash-*} file into the inputs directory above and replays in every regression run
+ * until fixed: commit it with the fix.
  */
 class ApfDecoderFuzzTest {
 
@@ -42,6 +46,7 @@ class ApfDecoderFuzzTest {
     private static final long ALLOCATION_PER_INPUT_BYTE = 3;
 
     private static final ThreadMXBean THREADS = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private static final ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
 
     @FuzzTest(maxDuration = "60s")
     void decoderIsSafeAndRoundTrips(byte[] input) {
@@ -75,12 +80,16 @@ class ApfDecoderFuzzTest {
                 }
                 int before = in.readerIndex();
                 long budget = ALLOCATION_PER_INPUT_BYTE * in.readableBytes() + FIXED_ALLOCATION_SLACK;
+                long classesBefore = CLASSES.getTotalLoadedClassCount();
                 long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
 
                 Optional<ApfMessage> decoded = ApfCodec.decode(in, requestSuccessCarriesPort);
 
                 long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
-                assertThat(allocated).as("bytes allocated by one decode").isLessThanOrEqualTo(budget);
+                // loading (and Jazzer instrumenting) a class on first use allocates megabytes that are not ours
+                if (CLASSES.getTotalLoadedClassCount() == classesBefore) {
+                    assertThat(allocated).as("bytes allocated by one decode").isLessThanOrEqualTo(budget);
+                }
                 if (decoded.isEmpty()) {
                     assertThat(in.readerIndex()).as("an incomplete message consumes nothing").isEqualTo(before);
                     break;
