@@ -176,15 +176,15 @@ public final class Node implements AutoCloseable {
 
         Principals principals = new Principals();
         AccessLoader accessLoader = new AccessLoader(accounts, new GrantStore(database.dataSource()));
-        SessionAuthenticator authenticator = new SessionAuthenticator(
-                new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock)), TokenService.open(secrets, clock),
+        // one authenticator, so MQTT and HTTP share one lockout: switching protocol earns no extra guesses
+        PasswordAuthenticator passwords = new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock));
+        SessionAuthenticator authenticator = new SessionAuthenticator(passwords, TokenService.open(secrets, clock),
                 accessLoader, principals, this::auditLogin);
         LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
         IssuedCertificate apiCert = ca.loadOrIssueServer(dataDir.resolve("tls"), "api", s.tlsDnsNames(), s.tlsIpAddresses());
         GoAuthApi api = GoAuthApi.start(new java.net.InetSocketAddress(s.apiHost(), s.apiPort()),
-                TlsContexts.jdkServerContext(apiCert),
-                new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock)), accessLoader,
+                TlsContexts.jdkServerContext(apiCert), passwords, accessLoader,
                 new GoAuthApi.Listener() {
                     @Override
                     public void login(String username, String clientId, LoginResult result, String source) {

@@ -73,6 +73,25 @@ class GoAuthApiIT {
     }
 
     @Test
+    void failuresOverHttpLockTheAccountForMqttToo() throws Exception {
+        // given an account of its own
+        String password = "harbor lights over still water";
+        assertThat(ops.amtbus(password + "\n", "user", "add", "crossover").code()).isZero();
+
+        // when five wrong passwords are tried over HTTP
+        for (int i = 0; i < 5; i++) {
+            assertThat(form("auth", fields("username", "crossover", "password", "guess " + i))).isEqualTo(403);
+        }
+
+        // then the right password is refused over MQTT as well: one lockout for both doors
+        var mqtt = ops.node.mqttClient(RunningNode.newClientId()).simpleAuth().username("crossover")
+                .password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        org.assertj.core.api.Assertions.assertThatThrownBy(mqtt::connect)
+                .isInstanceOf(com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException.class);
+        assertThat(form("auth", fields("username", "crossover", "password", password))).isEqualTo(403);
+    }
+
+    @Test
     void superuserIsOnlyForSuperusers() throws Exception {
         assertThat(form("superuser", fields("username", "admin"))).isEqualTo(200);
         assertThat(form("superuser", fields("username", "gobot"))).isEqualTo(403);
