@@ -1,7 +1,6 @@
 package org.amtbus.app;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +41,8 @@ final class CertCommand {
             }
             List<InetAddress> addresses = new ArrayList<>();
             for (String ip : ips) {
-                if (!ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-                    throw new StartupException(StartupException.CONFIGURATION, "--ip: '" + ip + "' is not an IP address");
-                }
-                try {
-                    addresses.add(InetAddress.getByName(ip));
-                } catch (UnknownHostException e) {
-                    throw new StartupException(StartupException.CONFIGURATION, "--ip: '" + ip + "' is not an IP address");
-                }
+                addresses.add(org.amtbus.platform.config.Settings.ipLiteral(ip).orElseThrow(() ->
+                        new StartupException(StartupException.CONFIGURATION, "--ip: '" + ip + "' is not an IP address")));
             }
             String cn = commonName != null ? commonName : dns.isEmpty() ? name : dns.get(0);
             CertificateRequests.Written written = CertificateRequests.write(out.toAbsolutePath(), name, cn, dns, addresses);

@@ -103,14 +103,8 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         }
         List<InetAddress> ips = new ArrayList<>();
         for (String ip : s.list("tls.ipAddresses", List.of("127.0.0.1", "::1"))) {
-            if (!ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-                throw new ConfigException("tls.ipAddresses: '" + ip + "' is not an IP address");
-            }
-            try {
-                ips.add(InetAddress.getByName(ip));
-            } catch (UnknownHostException e) {
-                throw new ConfigException("tls.ipAddresses: '" + ip + "' is not an IP address");
-            }
+            ips.add(Settings.ipLiteral(ip).orElseThrow(
+                    () -> new ConfigException("tls.ipAddresses: '" + ip + "' is not an IP address")));
         }
         InetAddress metricsHost = s.address("metrics.host", InetAddress.getLoopbackAddress());
         int metricsPort = s.port("metrics.port", org.amtbus.platform.metrics.MetricsServer.DEFAULT_PORT, true);

@@ -68,15 +68,7 @@ public record BrokerConfig(InetAddress host, int port, InetAddress plainHost, Op
                 DEFAULT_SESSION_QUEUE_SIZE);
     }
 
-    public BrokerConfig withPort(int newPort) {
-        return new BrokerConfig(host, newPort, plainHost, plainPort, maxMessageBytes, connectTimeout, dataDir,
-                sessionExpiry, sessionQueueSize);
-    }
 
-    public BrokerConfig withHost(InetAddress newHost) {
-        return new BrokerConfig(newHost, port, plainHost, plainPort, maxMessageBytes, connectTimeout, dataDir,
-                sessionExpiry, sessionQueueSize);
-    }
 
     private static void requirePort(int port, String name) {
         if (port < 0 || port > 65535) {

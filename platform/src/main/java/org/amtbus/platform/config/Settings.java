@@ -210,14 +210,18 @@ public final class Settings {
         if (v.isEmpty()) {
             return def;
         }
-        String s = v.get();
-        if (!s.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            throw bad(key, s, "an IP address such as 0.0.0.0, 127.0.0.1 or ::1");
+        return ipLiteral(v.get()).orElseThrow(() -> bad(key, v.get(), "an IP address such as 0.0.0.0, 127.0.0.1 or ::1"));
+    }
+
+    /** Parses an IPv4 or IPv6 literal without ever asking DNS; empty for anything else. */
+    public static Optional<InetAddress> ipLiteral(String text) {
+        if (text == null || !text.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            return Optional.empty();
         }
         try {
-            return InetAddress.getByName(s);
+            return Optional.of(InetAddress.getByName(text));
         } catch (UnknownHostException e) {
-            throw bad(key, s, "an IP address such as 0.0.0.0, 127.0.0.1 or ::1");
+            return Optional.empty();
         }
     }
 

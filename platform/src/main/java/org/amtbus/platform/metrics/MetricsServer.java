@@ -71,9 +71,6 @@ public final class MetricsServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    public PrometheusMeterRegistry registry() {
-        return registry;
-    }
 
     @Override
     public void close() {
