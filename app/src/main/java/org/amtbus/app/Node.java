@@ -91,7 +91,8 @@ public final class Node implements AutoCloseable {
             if (e instanceof StartupException) {
                 throw e;
             }
-            throw new StartupException(StartupException.ENVIRONMENT, OneLine.of(e));
+            LOG.debug("event=node.start-failed", e);
+            throw new StartupException(StartupException.ENVIRONMENT, OneLine.of(e), e);
         }
     }
 

@@ -16,6 +16,12 @@ public final class StartupException extends RuntimeException {
         this.exitCode = exitCode;
     }
 
+    /** Keeps the cause for the log and for test reports; the user still sees only the one line. */
+    public StartupException(int exitCode, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
     public int exitCode() {
         return exitCode;
     }
