@@ -1,0 +1,93 @@
+package org.amtbus.gateway.cira;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.amtbus.apf.ApfDecoder;
+import org.amtbus.apf.ApfEncoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CIRA listener: TLS (the {@code CIRA} policy: TLS 1.3, and 1.2 with ECDHE and AEAD suites for older
+ * firmware), then APF. A connection that sends nothing for {@code idleTimeout} is closed (MPS and
+ * MeshCentral use 90 s; we ask devices for a 30 s keep-alive). TCP_NODELAY is on: APF exchanges are small
+ * request/response messages.
+ */
+public final class CiraServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CiraServer.class);
+    private static final ApfEncoder ENCODER = new ApfEncoder();
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel listener;
+
+    private CiraServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
+        this.boss = boss;
+        this.workers = workers;
+        this.listener = listener;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param address where to listen; port 0 picks a free one
+     * @throws IllegalStateException if the address cannot be bound
+     */
+    public static CiraServer start(InetSocketAddress address, SslContext tls, CiraServices services, Duration idleTimeout,
+                                   int backlog) {
+        Objects.requireNonNull(tls);
+        Objects.requireNonNull(services);
+        EventLoopGroup boss = new NioEventLoopGroup(1);
+        EventLoopGroup workers = new NioEventLoopGroup();
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, backlog)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline()
+                                    .addLast("tls", tls.newHandler(ch.alloc()))
+                                    .addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                                    .addLast("apf-decoder", new ApfDecoder())
+                                    .addLast("apf-encoder", ENCODER)
+                                    .addLast("session", new CiraConnection(services));
+                        }
+                    });
+            Channel listener = bootstrap.bind(address).syncUninterruptibly().channel();
+            LOG.info("CIRA listener ready [address: {}, gateway: {}]", listener.localAddress(), services.gateway());
+            return new CiraServer(boss, workers, listener);
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw new IllegalStateException("cannot listen for CIRA on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Stops accepting and closes every device connection. */
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,357 @@
+package org.amtbus.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.amtbus.platform.audit.AuditLog;
+import org.amtbus.platform.db.Database;
+import org.amtbus.platform.device.Device;
+import org.amtbus.platform.device.DeviceLeases;
+import org.amtbus.platform.device.DeviceRegistry;
+import org.amtbus.platform.device.DeviceSecrets;
+import org.amtbus.platform.kafka.KafkaClients;
+import org.amtbus.platform.kafka.Topics;
+import org.amtbus.platform.secret.Passwords;
+import org.amtbus.platform.secret.SealedFileSecretStore;
+import org.amtbus.platform.secret.Secret;
+import org.amtbus.platform.testing.SharedKafka;
+import org.amtbus.platform.testing.SharedPostgres;
+import org.amtbus.platform.testing.TestDirectories;
+import org.amtbus.platform.testing.TopicWatch;
+import org.amtbus.platform.tls.CertificateAuthority;
+import org.amtbus.platform.tls.TlsContexts;
+import org.amtbus.platform.tls.TlsPolicy;
+import org.amtbus.schemas.Json;
+import org.amtbus.schemas.model.AuditEvent;
+import org.amtbus.schemas.model.Command;
+import org.amtbus.schemas.model.CommandAction;
+import org.amtbus.schemas.model.CommandResult;
+import org.amtbus.schemas.model.DeviceEvent;
+import org.amtbus.schemas.model.DeviceGuid;
+import org.amtbus.schemas.model.GatewayId;
+import org.amtbus.schemas.model.Presence;
+import org.amtbus.schemas.model.TenantId;
+import org.amtbus.schemas.topic.KafkaTopics;
+import org.amtbus.sim.amt.AmtWebService;
+import org.amtbus.sim.amt.SimulatedDevice;
+import org.amtbus.sim.cira.CiraDevice;
+import org.amtbus.sim.cira.CiraMisbehaviour;
+import org.amtbus.wsman.digest.Password;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The gateway with real parts: TLS sockets, APF from the device simulator, PostgreSQL leases, the sealed
+ * secret store and Kafka for commands, results, presence and audit.
+ */
+class CiraGatewayIT {
+
+    private static final TenantId TENANT = new TenantId("acme");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static Path dir;
+    private static Database database;
+    private static SealedFileSecretStore secrets;
+    private static KafkaClients kafka;
+    private static Producer<String, byte[]> producer;
+    private static CiraGateway gateway;
+    private static GatewayId gatewayId;
+    private static SslContext deviceTls;
+    private static EventLoopGroup devices;
+    private static DeviceLeases leases;
+    private static SimpleMeterRegistry metrics;
+    private final List<CiraDevice> dialled = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = TestDirectories.newTemporary("amtbus-gateway-");
+        database = SharedPostgres.newDatabase().migrated();
+        secrets = SealedFileSecretStore.open(dir.resolve("secrets"));
+        kafka = SharedKafka.clients();
+        producer = kafka.producer("test");
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"), Clock.systemUTC());
+        var identity = ca.issueServer("gateway", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()),
+                Duration.ofDays(30));
+        deviceTls = TlsContexts.clientContext(ca.certificate(), TlsPolicy.CIRA, Optional.empty());
+        gatewayId = new GatewayId("gw-" + UUID.randomUUID().toString().substring(0, 8));
+        metrics = new SimpleMeterRegistry();
+        try (var admin = kafka.admin()) {
+            Topics topics = new Topics(admin, Topics.Settings.embedded());
+            topics.createAll();
+            CiraGateway.Settings settings = CiraGateway.Settings.defaults(gatewayId,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            settings = new CiraGateway.Settings(settings.id(), settings.address(), settings.leaseTime(), Duration.ofSeconds(3),
+                    settings.channelTimeout(), Duration.ofSeconds(10), settings.backlog(), settings.session());
+            gateway = CiraGateway.start(settings, identity, database.dataSource(), secrets, kafka, topics,
+                    new AuditLog(producer, Clock.systemUTC(), "gateway-it"), metrics, Clock.systemUTC());
+        }
+        leases = new DeviceLeases(database.dataSource());
+        devices = new NioEventLoopGroup(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (devices != null) {
+            devices.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        producer.close();
+        secrets.close();
+        database.close();
+        TestDirectories.deleteRecursively(dir);
+    }
+
+    @AfterEach
+    void hangUp() {
+        dialled.forEach(CiraDevice::vanish);
+    }
+
+    /** A simulated machine, registered with fresh random credentials. */
+    private static SimulatedDevice registeredDevice() {
+        return registeredDevice(2);
+    }
+
+    /** @param powerState the DMTF power state it starts in: 2 on, 8 off */
+    private static SimulatedDevice registeredDevice(int powerState) {
+        DeviceGuid guid = DeviceGuid.of(UUID.randomUUID());
+        Secret cira = Passwords.amtPassword();
+        Secret admin = Passwords.amtPassword();
+        new DeviceRegistry(database.dataSource()).add(new Device(guid, TENANT, Device.defaultCiraUsername(guid),
+                Optional.empty(), List.of("sim"), Instant.now()));
+        DeviceSecrets store = new DeviceSecrets(secrets);
+        store.put(guid, DeviceSecrets.Kind.CIRA_PASSWORD, cira);
+        store.put(guid, DeviceSecrets.Kind.AMT_ADMIN_PASSWORD, admin);
+        SimulatedDevice device = SimulatedDevice.create(guid.toUuid(), Password.of(admin.revealChars()),
+                Password.of(cira.revealChars()), RANDOM);
+        return new SimulatedDevice(device.guid(), device.adminPassword(), Device.defaultCiraUsername(guid),
+                device.ciraPassword(), device.amtVersion(), device.controlMode(), powerState, device.realm(),
+                device.hostName(), device.domainName());
+    }
+
+    private CiraDevice dial(SimulatedDevice device, CiraMisbehaviour... faults) {
+        CiraDevice d = new CiraDevice(device, new AmtWebService(device, Clock.systemUTC(), RANDOM), CiraDevice.FIRMWARE_PORTS,
+                faults.length == 0 ? Set.of() : EnumSet.of(faults[0], faults)).dial(devices, deviceTls,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway.port()));
+        dialled.add(d);
+        return d;
+    }
+
+    private static CiraDevice connected(CiraDevice d) throws Exception {
+        d.connected().get(30, TimeUnit.SECONDS);
+        return d;
+    }
+
+    private static DeviceGuid guid(SimulatedDevice d) {
+        return DeviceGuid.of(d.guid());
+    }
+
+    private static Command send(SimulatedDevice device, CommandAction action) {
+        Command command = new Command(UUID.randomUUID(), TENANT, guid(device), action, 60, null, Instant.now());
+        producer.send(new ProducerRecord<>(KafkaTopics.gateway(gatewayId), command.guid().value(), Json.write(command)));
+        producer.flush();
+        return command;
+    }
+
+    @Test
+    void aRegisteredDeviceConnectsAndIsAnnouncedWithALease() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        try (var presence = TopicWatch.open(kafka, KafkaTopics.PRESENCE, Presence.class);
+             var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, AuditEvent.class)) {
+            connected(dial(device));
+
+            Presence p = presence.await("presence connected", e -> e.guid().equals(guid(device)));
+            assertThat(p.state()).isEqualTo(Presence.State.CONNECTED);
+            assertThat(p.gatewayId()).isEqualTo(gatewayId);
+            assertThat(p.tenant()).isEqualTo(TENANT);
+            assertThat(leases.holder(guid(device))).hasValueSatisfying(l -> assertThat(l.gatewayId()).isEqualTo(gatewayId));
+            AuditEvent connectedEvent = audit.await("device.connected", e -> e.type().equals("device.connected")
+                    && e.target().equals("device:" + guid(device).value()));
+            assertThat(connectedEvent.source()).isEqualTo("127.0.0.1");
+            assertThat(Json.writeString(connectedEvent)).doesNotContain(new String(device.ciraPassword().utf8()));
+        }
+    }
+
+    @Test
+    void aWrongCiraPasswordIsRefusedAndAudited() {
+        SimulatedDevice device = registeredDevice();
+        try (var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, AuditEvent.class)) {
+            CiraDevice d = dial(device, CiraMisbehaviour.WRONG_CIRA_PASSWORD);
+            await().atMost(Duration.ofSeconds(30)).until(() -> d.connected().isCompletedExceptionally());
+
+            AuditEvent refused = audit.await("device.refused", e -> e.type().equals("device.refused")
+                    && ("device:" + guid(device).value()).equals(e.target()));
+            assertThat(refused.outcome()).isEqualTo(AuditEvent.Outcome.DENIED);
+            assertThat(refused.reason()).isEqualTo("password does not match");
+            assertThat(leases.holder(guid(device))).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnregisteredDeviceIsRefusedWithTheSameAnswer() {
+        SimulatedDevice unknown = SimulatedDevice.create(UUID.randomUUID(), Password.of("Adm1n-Passw0rd!"),
+                Password.of("C1ra-Passw0rd!"), RANDOM);
+        try (var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, AuditEvent.class)) {
+            CiraDevice d = dial(unknown);
+            await().atMost(Duration.ofSeconds(30)).until(() -> d.connected().isCompletedExceptionally());
+            AuditEvent refused = audit.await("device.refused", e -> e.type().equals("device.refused")
+                    && ("device:" + unknown.guid()).equals(e.target()));
+            assertThat(refused.reason()).isEqualTo("device is not registered");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(CommandAction.class)
+    void everyCatalogueActionRunsOnTheDeviceOverCira(CommandAction action) throws Exception {
+        boolean powersUp = action == CommandAction.POWER_ON || action == CommandAction.POWER_BIOS;
+        SimulatedDevice device = registeredDevice(powersUp ? 8 : 2);
+        connected(dial(device));
+        await().until(() -> leases.holder(guid(device)).isPresent());
+        try (var results = TopicWatch.open(kafka, KafkaTopics.RESULTS, CommandResult.class)) {
+            Command command = send(device, action);
+            CommandResult result = results.await("result of " + action, r -> r.commandId().equals(command.id()));
+            assertThat(result.status()).as(result.reason() == null ? "" : result.reason())
+                    .isEqualTo(CommandResult.Status.SUCCEEDED);
+            assertThat(result.gatewayId()).isEqualTo(gatewayId);
+            assertThat(result.guid()).isEqualTo(guid(device));
+            if (powersUp) {
+                assertThat(device.powerState()).isEqualTo(2);
+            }
+            if (action == CommandAction.POWER_BIOS) {
+                assertThat(device.lastBoot()).isEqualTo(SimulatedDevice.BootTarget.BIOS_SETUP);
+            }
+        }
+    }
+
+    @Test
+    void aDeviceRefusingATransitionGivesAFailedResultWithTheReason() throws Exception {
+        SimulatedDevice device = registeredDevice(2);
+        connected(dial(device));
+        await().until(() -> leases.holder(guid(device)).isPresent());
+        try (var results = TopicWatch.open(kafka, KafkaTopics.RESULTS, CommandResult.class)) {
+            Command on = send(device, CommandAction.POWER_ON);
+            CommandResult result = results.await("power on while on", r -> r.commandId().equals(on.id()));
+            assertThat(result.status()).isEqualTo(CommandResult.Status.FAILED);
+            assertThat(result.reason()).contains("RequestPowerStateChange(2) returned 2");
+        }
+    }
+
+    @Test
+    void aPowerChangeChangesTheDeviceAndIsAnnouncedAsAnEvent() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        connected(dial(device));
+        await().until(() -> leases.holder(guid(device)).isPresent());
+        try (var results = TopicWatch.open(kafka, KafkaTopics.RESULTS, CommandResult.class);
+             var events = TopicWatch.open(kafka, KafkaTopics.EVENTS, DeviceEvent.class)) {
+            Command off = send(device, CommandAction.POWER_OFF_HARD);
+            assertThat(results.await("power off", r -> r.commandId().equals(off.id())).status())
+                    .isEqualTo(CommandResult.Status.SUCCEEDED);
+            assertThat(device.powerState()).isEqualTo(8);
+            DeviceEvent event = events.await("power event", e -> e.guid().equals(guid(device)));
+            assertThat(event.type()).isEqualTo(DeviceEvent.Type.POWER_STATE);
+            assertThat(event.data()).containsEntry("powerState", "off").containsEntry("commandId", off.id().toString());
+
+            Command state = send(device, CommandAction.POWER_STATE);
+            assertThat(results.await("power state", r -> r.commandId().equals(state.id())).output())
+                    .containsEntry("powerState", "off");
+        }
+    }
+
+    @Test
+    void aCommandForADeviceThatIsNotHereIsAnsweredOffline() {
+        SimulatedDevice device = registeredDevice();
+        try (var results = TopicWatch.open(kafka, KafkaTopics.RESULTS, CommandResult.class)) {
+            Command command = send(device, CommandAction.POWER_ON);
+            CommandResult result = results.await("offline", r -> r.commandId().equals(command.id()));
+            assertThat(result.status()).isEqualTo(CommandResult.Status.OFFLINE);
+        }
+    }
+
+    @Test
+    void aVanishedDeviceIsAnnouncedDisconnectedAndItsLeaseEnds() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        try (var presence = TopicWatch.open(kafka, KafkaTopics.PRESENCE, Presence.class)) {
+            CiraDevice d = connected(dial(device));
+            presence.await("connected", p -> p.guid().equals(guid(device)) && p.state() == Presence.State.CONNECTED);
+            d.vanish();
+            Presence gone = presence.await("disconnected", p -> p.guid().equals(guid(device))
+                    && p.state() == Presence.State.DISCONNECTED);
+            assertThat(gone.reason()).isNotBlank();
+            await().until(() -> leases.holder(guid(device)).isEmpty());
+        }
+    }
+
+    @Test
+    void aNewerConnectionReplacesTheOlderAndTheOldOnesCloseChangesNothing() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        try (var presence = TopicWatch.open(kafka, KafkaTopics.PRESENCE, Presence.class)) {
+            CiraDevice first = connected(dial(device));
+            presence.await("first connected", p -> p.guid().equals(guid(device)));
+            CiraDevice second = connected(dial(device));
+
+            first.closed().get(30, TimeUnit.SECONDS);
+            presence.awaitAll("second connected", p -> p.guid().equals(guid(device)) && p.state() == Presence.State.CONNECTED, 2);
+            assertThat(leases.holder(guid(device))).isPresent();
+            assertThat(presence.seen(p -> p.guid().equals(guid(device)) && p.state() == Presence.State.DISCONNECTED))
+                    .as("the replaced connection's end announces nothing").isEmpty();
+            assertThat(second.closed()).isNotDone();
+        }
+    }
+
+    @Test
+    void garbageAfterLoginClosesTheConnectionAndIsCountedAndAudited() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        try (var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, AuditEvent.class)) {
+            CiraDevice d = connected(dial(device, CiraMisbehaviour.GARBAGE_FRAMES));
+            d.closed().get(30, TimeUnit.SECONDS);
+            AuditEvent refused = audit.await("protocol violation", e -> e.type().equals("device.refused")
+                    && e.reason() != null && e.reason().startsWith("APF protocol violation"));
+            assertThat(refused.target()).isEqualTo("device:" + guid(device).value());
+            assertThat(metrics.find("amtbus.cira.protocol.errors").counter()).isNotNull();
+        }
+    }
+
+    @Test
+    void aSilentDeviceIsDroppedAfterTheIdleTimeout() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        CiraDevice d = connected(dial(device, CiraMisbehaviour.SILENT));
+        assertThat(d.closed().get(30, TimeUnit.SECONDS)).isEqualTo("closed");
+        await().until(() -> leases.holder(guid(device)).isEmpty());
+    }
+
+    @Test
+    void aDeviceThatVanishesMidCommandLeavesItIndeterminate() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        connected(dial(device, CiraMisbehaviour.VANISH_MID_CHANNEL));
+        await().until(() -> leases.holder(guid(device)).isPresent());
+        try (var results = TopicWatch.open(kafka, KafkaTopics.RESULTS, CommandResult.class)) {
+            Command reset = send(device, CommandAction.POWER_RESET);
+            CommandResult result = results.await("reset result", r -> r.commandId().equals(reset.id()));
+            assertThat(result.status()).isIn(CommandResult.Status.INDETERMINATE, CommandResult.Status.FAILED);
+        }
+    }
+}
