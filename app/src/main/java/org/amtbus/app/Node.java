@@ -15,6 +15,8 @@ import org.amtbus.acl.login.LoginResult;
 import org.amtbus.acl.login.PasswordAuthenticator;
 import org.amtbus.acl.password.PasswordHasher;
 import org.amtbus.broker.MqttBroker;
+import org.amtbus.gateway.CiraGateway;
+import org.amtbus.router.CommandRouterRole;
 import org.amtbus.acl.grant.GrantStore;
 import org.amtbus.acl.level.AccessLoader;
 import org.amtbus.acl.token.TokenService;
@@ -69,7 +71,7 @@ public final class Node implements AutoCloseable {
     /** What a person needs to reach this node. */
     public record Endpoints(Path dataDir, String mqttHost, int mqttPort, Path caFile, String kafkaBootstrap,
                             String jdbcUrl, boolean superuserCreated, Path passwordFile, String metricsUrl,
-                            boolean embeddedKafka, boolean embeddedDatabase, String apiUrl) { }
+                            boolean embeddedKafka, boolean embeddedDatabase, String apiUrl, String ciraHost, int ciraPort) { }
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
@@ -110,6 +112,7 @@ public final class Node implements AutoCloseable {
         }
         Ports.requireFree(s.metricsHost(), s.metricsPort(), "metrics.port");
         Ports.requireFree(s.apiHost(), s.apiPort(), "api.port");
+        Ports.requireFree(s.cira().host(), s.cira().port(), "cira.port");
 
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
         meters = registry;
@@ -250,12 +253,36 @@ public final class Node implements AutoCloseable {
                     "the event bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
         }
 
+        CommandRouterRole router = CommandRouterRole.start(new CommandRouterRole.Settings(s.router().resultDeadline(),
+                        CommandRouterRole.Settings.defaults().dedupeWindow(), s.router().defaultTtlSeconds(),
+                        CommandRouterRole.Settings.defaults().sweepPeriod()),
+                database.dataSource(), accessLoader, clients, audit, registry, clock);
+        started.push(router);
+
+        CiraGateway ciraGateway;
+        IssuedCertificate ciraCert = ca.loadOrIssueServer(dataDir.resolve("tls"), "cira", s.tlsDnsNames(), s.tlsIpAddresses());
+        CiraGateway.Settings gatewayDefaults = CiraGateway.Settings.defaults(s.cira().gatewayId(),
+                new java.net.InetSocketAddress(s.cira().host(), s.cira().port()));
+        try (var admin = clients.admin()) {
+            Topics.Settings topicSettings = Topics.Settings.embedded();
+            ciraGateway = CiraGateway.start(new CiraGateway.Settings(gatewayDefaults.id(), gatewayDefaults.address(),
+                            s.cira().leaseTime(), s.cira().idleTimeout(), gatewayDefaults.channelTimeout(),
+                            gatewayDefaults.exchangeTimeout(), gatewayDefaults.backlog(), gatewayDefaults.session()),
+                    ciraCert, database.dataSource(), secrets, clients,
+                    new Topics(admin, new Topics.Settings(topicSettings.commandPartitions(), topicSettings.partitions(),
+                            s.kafkaReplicationFactor())), audit, registry, clock);
+        } catch (IllegalStateException e) {
+            throw new StartupException(StartupException.ENVIRONMENT, OneLine.of(e));
+        }
+        started.push(ciraGateway);
+
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();
         endpoints = new Endpoints(dataDir, s.broker().host().getHostAddress(), broker.tlsPort(), ca.certificateFile(),
                 kafkaConfig.bootstrapServers(), database.jdbcUrl(), bootstrap.superuserCreated(), bootstrap.passwordFile(),
                 "http://" + hostForUrl(s.metricsHost()) + ":" + metrics.port() + "/metrics",
                 s.embeddedKafka(), s.database().mode() == DatabaseConfig.Mode.EMBEDDED,
-                "https://" + hostForUrl(s.apiHost()) + ":" + api.port() + "/api/v1/");
+                "https://" + hostForUrl(s.apiHost()) + ":" + api.port() + "/api/v1/",
+                s.cira().host().getHostAddress(), ciraGateway.port());
         LOG.info("event=node.started node={} mqttPort={} kafka={}", s.nodeId(), broker.tlsPort(), kafkaConfig.bootstrapServers());
     }
 

@@ -23,7 +23,16 @@ import org.amtbus.platform.kafka.KafkaConfig;
 public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, DatabaseConfig database, int kafkaPort,
                            List<String> tlsDnsNames, List<InetAddress> tlsIpAddresses, InetAddress metricsHost,
                            int metricsPort, Optional<KafkaConfig> externalKafka, short kafkaReplicationFactor,
-                           Lockout lockout, InetAddress apiHost, int apiPort) {
+                           Lockout lockout, InetAddress apiHost, int apiPort, Cira cira, Router router) {
+
+    /** The CIRA listener of the gateway role; {@code gatewayId} names its Kafka topic and its leases. */
+    public record Cira(InetAddress host, int port, org.amtbus.schemas.model.GatewayId gatewayId,
+                       java.time.Duration leaseTime, java.time.Duration idleTimeout) {
+    }
+
+    /** The command router: how long a forwarded command waits for its result, and the ttl of a command without one. */
+    public record Router(java.time.Duration resultDeadline, int defaultTtlSeconds) {
+    }
 
     /** Brute-force lockout: after {@code failures} wrong passwords, lock for {@code base}, doubling up to {@code max}. */
     public record Lockout(int failures, java.time.Duration base, java.time.Duration max) {
@@ -116,8 +125,18 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                 s.duration("acl.lockout.max", org.amtbus.acl.login.LoginThrottle.DEFAULT_MAX_LOCK, lockBase, java.time.Duration.ofDays(1)));
         InetAddress apiHost = s.address("api.host", defaults.host());
         int apiPort = s.port("api.port", DEFAULT_API_PORT, true);
+        Cira cira = new Cira(s.address("cira.host", defaults.host()), s.port("cira.port", 4433, true),
+                new org.amtbus.schemas.model.GatewayId(s.string("cira.gatewayId", nodeId, NODE_ID,
+                        "a gateway id of lowercase letters, digits and '-'")),
+                s.duration("cira.leaseTime", java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(3),
+                        java.time.Duration.ofMinutes(5)),
+                s.duration("cira.idleTimeout", java.time.Duration.ofSeconds(90), java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofMinutes(10)));
+        Router router = new Router(s.duration("router.resultDeadline", java.time.Duration.ofSeconds(120),
+                java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(1)),
+                s.intIn("router.defaultTtlSeconds", 300, 1, org.amtbus.schemas.model.Command.MAX_TTL_SECONDS));
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
-                metricsHost, metricsPort, externalKafka, replicationFactor, lockout, apiHost, apiPort);
+                metricsHost, metricsPort, externalKafka, replicationFactor, lockout, apiHost, apiPort, cira, router);
     }
 
     /**

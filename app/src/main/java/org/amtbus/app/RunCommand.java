@@ -53,6 +53,8 @@ final class RunCommand implements Callable<Integer> {
         out.println("amtbus is running. Data directory: " + e.dataDir());
         out.println("  MQTT over TLS       mqtts://" + e.mqttHost() + ":" + e.mqttPort()
                 + "   (TLS 1.3; CA certificate: " + e.caFile() + ")");
+        out.println("  CIRA (AMT devices)  " + e.ciraHost() + ":" + e.ciraPort()
+                + "   (TLS 1.3, and TLS 1.2 with ECDHE+AEAD for older firmware)");
         out.println("  ACL API (go-auth)   " + e.apiUrl() + "{auth,superuser,aclcheck}   (TLS 1.3)");
         out.println("  Kafka               " + e.kafkaBootstrap() + (e.embeddedKafka() ? "   (embedded, loopback only)" : "   (external)"));
         out.println("  PostgreSQL          " + e.jdbcUrl() + (e.embeddedDatabase() ? "   (embedded, loopback only)" : "   (external)"));

@@ -40,6 +40,8 @@ class AmtbusProcessIT {
         pb.environment().put("AMTBUS_DATABASE_PORT", "0");
         pb.environment().put("AMTBUS_METRICS_PORT", "0");
         pb.environment().put("AMTBUS_API_PORT", "0");
+        pb.environment().put("AMTBUS_CIRA_HOST", "127.0.0.1");
+        pb.environment().put("AMTBUS_CIRA_PORT", "0");
 
         // when
         Process process = pb.start();
@@ -60,7 +62,7 @@ class AmtbusProcessIT {
             // then it prints where everything is, including the 0600 password file, but not the password
             String output = String.join("\n", lines);
             Path passwordFile = dataDir.resolve("admin-password");
-            assertThat(output).contains("MQTT over TLS").contains(dataDir.resolve("tls/ca.crt").toString())
+            assertThat(output).contains("MQTT over TLS").contains("CIRA (AMT devices)").contains(dataDir.resolve("tls/ca.crt").toString())
                     .contains("one-time password is in " + passwordFile);
             String password = Files.readString(passwordFile).strip();
             assertThat(output).doesNotContain(password);

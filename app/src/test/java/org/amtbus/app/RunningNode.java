@@ -84,7 +84,9 @@ final class RunningNode implements AutoCloseable, BeforeAllCallback, AfterAllCal
                 "database.port", "0",
                 "kafka.port", "0",
                 "metrics.port", "0",
-                "api.port", "0"));
+                "api.port", "0",
+                "cira.host", "127.0.0.1",
+                "cira.port", "0"));
         values.putAll(extra);
         Settings settings = Settings.of(values);
         return new RunningNode(dataDir, Node.start(NodeSettings.from(dataDir, settings)), () -> { });
@@ -159,6 +161,16 @@ final class RunningNode implements AutoCloseable, BeforeAllCallback, AfterAllCal
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A connection to the node's embedded PostgreSQL; close it after use. */
+    org.amtbus.platform.db.Database database() {
+        int port = Integer.parseInt(node.endpoints().jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"));
+        return org.amtbus.platform.db.Database.connectToRunningEmbedded(dataDir, port);
+    }
+
+    int ciraPort() {
+        return node.endpoints().ciraPort();
     }
 
     KafkaClients kafka() {

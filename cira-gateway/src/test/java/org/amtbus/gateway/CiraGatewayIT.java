@@ -231,7 +231,7 @@ class CiraGatewayIT {
         SimulatedDevice device = registeredDevice(powersUp ? 8 : 2);
         connected(dial(device));
         await().until(() -> leases.holder(guid(device)).isPresent());
-        try (var results = TopicWatch.open(kafka, KafkaTopics.RESULTS, CommandResult.class)) {
+        try (var results = TopicWatch.open(kafka, KafkaTopics.GATEWAY_RESULTS, CommandResult.class)) {
             Command command = send(device, action);
             CommandResult result = results.await("result of " + action, r -> r.commandId().equals(command.id()));
             assertThat(result.status()).as(result.reason() == null ? "" : result.reason())
@@ -252,7 +252,7 @@ class CiraGatewayIT {
         SimulatedDevice device = registeredDevice(2);
         connected(dial(device));
         await().until(() -> leases.holder(guid(device)).isPresent());
-        try (var results = TopicWatch.open(kafka, KafkaTopics.RESULTS, CommandResult.class)) {
+        try (var results = TopicWatch.open(kafka, KafkaTopics.GATEWAY_RESULTS, CommandResult.class)) {
             Command on = send(device, CommandAction.POWER_ON);
             CommandResult result = results.await("power on while on", r -> r.commandId().equals(on.id()));
             assertThat(result.status()).isEqualTo(CommandResult.Status.FAILED);
@@ -265,7 +265,7 @@ class CiraGatewayIT {
         SimulatedDevice device = registeredDevice();
         connected(dial(device));
         await().until(() -> leases.holder(guid(device)).isPresent());
-        try (var results = TopicWatch.open(kafka, KafkaTopics.RESULTS, CommandResult.class);
+        try (var results = TopicWatch.open(kafka, KafkaTopics.GATEWAY_RESULTS, CommandResult.class);
              var events = TopicWatch.open(kafka, KafkaTopics.EVENTS, DeviceEvent.class)) {
             Command off = send(device, CommandAction.POWER_OFF_HARD);
             assertThat(results.await("power off", r -> r.commandId().equals(off.id())).status())
@@ -284,7 +284,7 @@ class CiraGatewayIT {
     @Test
     void aCommandForADeviceThatIsNotHereIsAnsweredOffline() {
         SimulatedDevice device = registeredDevice();
-        try (var results = TopicWatch.open(kafka, KafkaTopics.RESULTS, CommandResult.class)) {
+        try (var results = TopicWatch.open(kafka, KafkaTopics.GATEWAY_RESULTS, CommandResult.class)) {
             Command command = send(device, CommandAction.POWER_ON);
             CommandResult result = results.await("offline", r -> r.commandId().equals(command.id()));
             assertThat(result.status()).isEqualTo(CommandResult.Status.OFFLINE);
@@ -348,7 +348,7 @@ class CiraGatewayIT {
         SimulatedDevice device = registeredDevice();
         connected(dial(device, CiraMisbehaviour.VANISH_MID_CHANNEL));
         await().until(() -> leases.holder(guid(device)).isPresent());
-        try (var results = TopicWatch.open(kafka, KafkaTopics.RESULTS, CommandResult.class)) {
+        try (var results = TopicWatch.open(kafka, KafkaTopics.GATEWAY_RESULTS, CommandResult.class)) {
             Command reset = send(device, CommandAction.POWER_RESET);
             CommandResult result = results.await("reset result", r -> r.commandId().equals(reset.id()));
             assertThat(result.status()).isIn(CommandResult.Status.INDETERMINATE, CommandResult.Status.FAILED);

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs commands on connected devices as WS-Man over APF channels and answers each with one
- * {@link CommandResult} on {@code amtbus.results}; a power change also goes out as a {@link DeviceEvent}.
+ * {@link CommandResult} on {@code amtbus.gateway-results} (the router makes it the terminal result); a power change also goes out as a {@link DeviceEvent}.
  *
  * <p>Invariants: one device's commands run one at a time, in the order submitted, on that device's own
  * virtual thread, so a slow device holds up nobody else; every submitted command gets exactly one result;
@@ -115,7 +115,7 @@ public final class DeviceCommands implements AutoCloseable {
                         Map<String, Object> output) {
         CommandResult result = new CommandResult(UUID.randomUUID(), command.id(), command.tenant(), command.guid(), status,
                 reason, null, output, gateway, clock.instant());
-        producer.send(new ProducerRecord<>(KafkaTopics.RESULTS, command.guid().value(), Json.write(result)),
+        producer.send(new ProducerRecord<>(KafkaTopics.GATEWAY_RESULTS, command.guid().value(), Json.write(result)),
                 (metadata, error) -> {
                     if (error != null) {
                         LOG.error("command result not published [command: {}, status: {}]: {}", command.id(),

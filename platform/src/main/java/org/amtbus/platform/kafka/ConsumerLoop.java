@@ -29,6 +29,8 @@ public abstract class ConsumerLoop implements AutoCloseable {
     /** Short enough that close() is prompt, long enough not to spin on an idle cluster. */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Wait before reading a failed batch again. */
+    public static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
 
     private final Consumer<String, byte[]> consumer;
     private final List<String> topics;
@@ -43,8 +45,21 @@ public abstract class ConsumerLoop implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Handles one record on the loop's thread. A runtime exception stops the loop (and is logged). */
+    /**
+     * Handles one record on the loop's thread. A runtime exception means "cannot now" (PostgreSQL or Kafka
+     * unavailable): the batch is given up uncommitted and read again from the last commit after
+     * {@link #RETRY_BACKOFF}, so nothing is skipped. A record that can never be handled must be dealt with
+     * (counted, skipped) inside {@code handle}, or it would be retried forever.
+     */
     protected abstract void handle(ConsumerRecord<String, byte[]> record);
+
+    /**
+     * Runs on the loop's thread after a batch was handled and before its offsets are committed: flush
+     * what the batch produced here, so a commit never runs ahead of what was written. An exception
+     * stops the loop without committing.
+     */
+    protected void beforeCommit() {
+    }
 
     public void start() {
         consumer.subscribe(topics, new ConsumerRebalanceListener() {
@@ -74,13 +89,36 @@ public abstract class ConsumerLoop implements AutoCloseable {
 
     private void run() {
         try {
+            boolean mustRewind = false;
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    handle(record);
+                if (mustRewind) {
+                    try {
+                        rewind();
+                        mustRewind = false;
+                    } catch (WakeupException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        // never poll on past a failed batch: try the rewind again after the backoff
+                        java.util.concurrent.locks.LockSupport.parkNanos(RETRY_BACKOFF.toNanos());
+                        continue;
+                    }
                 }
-                if (!records.isEmpty()) {
-                    consumer.commitSync();
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                try {
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        handle(record);
+                    }
+                    if (!records.isEmpty()) {
+                        beforeCommit();
+                        consumer.commitSync();
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    LOG.warn("event=consumer.batch-failed thread={} retryIn={}ms: {}", thread.getName(),
+                            RETRY_BACKOFF.toMillis(), e.toString());
+                    mustRewind = true;
+                    java.util.concurrent.locks.LockSupport.parkNanos(RETRY_BACKOFF.toNanos());
                 }
             }
         } catch (WakeupException e) {
@@ -91,6 +129,20 @@ public abstract class ConsumerLoop implements AutoCloseable {
             LOG.error("event=consumer.stopped-on-error thread={}", thread.getName(), e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Goes back to the last committed offset of every assigned partition (or the start, if none). */
+    private void rewind() {
+        var assignment = consumer.assignment();
+        var committed = consumer.committed(assignment);
+        for (TopicPartition tp : assignment) {
+            var offset = committed.get(tp);
+            if (offset != null) {
+                consumer.seek(tp, offset.offset());
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
         }
     }
 

@@ -42,7 +42,8 @@ public final class Topics {
     private static final String ACL_CHANGES = KafkaTopics.ACL_CHANGES;
 
     public static final List<String> CORE = List.of(KafkaTopics.COMMANDS, KafkaTopics.RESULTS, KafkaTopics.PRESENCE,
-            KafkaTopics.EVENTS, KafkaTopics.PROVISIONING, KafkaTopics.AUDIT, KafkaTopics.ALERTS, KafkaTopics.ACL_CHANGES);
+            KafkaTopics.EVENTS, KafkaTopics.PROVISIONING, KafkaTopics.AUDIT, KafkaTopics.ALERTS, KafkaTopics.ACL_CHANGES,
+            KafkaTopics.GATEWAY_RESULTS);
 
     /** Admin calls give up after this; a healthy cluster answers in milliseconds. */
     static final long TIMEOUT_SECONDS = 30;

@@ -24,6 +24,11 @@ public final class KafkaTopics {
     public static final String ALERTS = "amtbus.alerts";
     /** ACL change notices; consumers invalidate caches and drop revoked sessions. */
     public static final String ACL_CHANGES = "amtbus.acl.changes";
+    /**
+     * Results as gateways report them; the command router turns each into the one terminal result on
+     * {@link #RESULTS} (a result that comes after the router's deadline is not published twice).
+     */
+    public static final String GATEWAY_RESULTS = "amtbus.gateway-results";
     /** Prefix of the per-gateway command topics. */
     public static final String GATEWAY_PREFIX = "amtbus.gateway.";
 

@@ -1,0 +1,119 @@
+package org.amtbus.app;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.amtbus.platform.device.Device;
+import org.amtbus.platform.device.DeviceEnrollment;
+import org.amtbus.platform.device.DeviceRegistry;
+import org.amtbus.platform.device.DeviceSecrets;
+import org.amtbus.platform.secret.Passwords;
+import org.amtbus.platform.secret.SealedFileSecretStore;
+import org.amtbus.platform.secret.Secret;
+import org.amtbus.platform.tls.CertificateAuthority;
+import org.amtbus.platform.tls.TlsContexts;
+import org.amtbus.platform.tls.TlsPolicy;
+import org.amtbus.schemas.model.DeviceGuid;
+import org.amtbus.schemas.model.TenantId;
+import org.amtbus.sim.amt.SimulatedDevice;
+import org.amtbus.sim.cira.SimulatedFleet;
+import org.amtbus.wsman.digest.Password;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code amtbus sim --devices N}: simulated AMT machines that dial the node's CIRA port over TLS and answer
+ * WS-Man like firmware. On first use it registers the machines (tag {@code sim}, random GUIDs, unique random
+ * passwords in the secret store) and reuses them afterwards, as a factory would have provisioned them.
+ */
+@Command(name = "sim", mixinStandardHelpOptions = true,
+        description = "Run simulated AMT devices against the node (registers them on first use, tag 'sim').")
+final class SimCommand implements Callable<Integer> {
+
+    static final String TAG = "sim";
+
+    @Option(names = "--devices", defaultValue = "3", description = "how many devices (default 3)") int devices;
+    @Option(names = "--tenant", defaultValue = "default", description = "tenant of newly registered devices") String tenant;
+    @Option(names = "--gateway", description = "host:port of the CIRA listener (default: this node's)") String gateway;
+    @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+    @Option(names = "--config", paramLabel = "FILE") Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        if (devices < 1 || devices > 100_000) {
+            throw new StartupException(StartupException.CONFIGURATION, "--devices must be 1-100000");
+        }
+        TenantId tenantId = DeviceCommand.tenant(tenant);
+        Path dir = DataDirectory.resolve(dataDir);
+        NodeSettings settings = NodeSettings.load(dir, config);
+        List<SimulatedDevice> fleet = new ArrayList<>();
+        SecureRandom random = new SecureRandom();
+        try (NodeConnection node = NodeConnection.open(dataDir, config);
+             SealedFileSecretStore store = SecretCommand.open(dataDir)) {
+            DeviceRegistry registry = new DeviceRegistry(node.database.dataSource());
+            DeviceSecrets secrets = new DeviceSecrets(store);
+            DeviceEnrollment enrollment = new DeviceEnrollment(registry, secrets, node.audit, Clock.systemUTC());
+            List<Device> existing = new ArrayList<>(registry.withTag(TAG, devices));
+            while (existing.size() < devices) {
+                DeviceGuid guid = DeviceGuid.of(UUID.randomUUID());
+                enrollment.register(guid, tenantId, Device.defaultCiraUsername(guid), Optional.empty(), List.of(TAG),
+                        Passwords.amtPassword(), Passwords.amtPassword(), node.actor);
+                existing.add(registry.find(guid).orElseThrow());
+            }
+            for (Device d : existing) {
+                Secret cira = secrets.get(d.guid(), DeviceSecrets.Kind.CIRA_PASSWORD).orElseThrow(() -> new StartupException(
+                        StartupException.CONFIGURATION, "device " + d.guid() + " has no CIRA password in the secret store"));
+                Secret admin = secrets.get(d.guid(), DeviceSecrets.Kind.AMT_ADMIN_PASSWORD).orElseThrow(() -> new StartupException(
+                        StartupException.CONFIGURATION, "device " + d.guid() + " has no AMT admin password in the secret store"));
+                SimulatedDevice template = SimulatedDevice.create(d.guid().toUuid(), Password.of(admin.revealChars()),
+                        Password.of(cira.revealChars()), random);
+                fleet.add(new SimulatedDevice(template.guid(), template.adminPassword(), d.ciraUsername(),
+                        template.ciraPassword(), template.amtVersion(), template.controlMode(), template.powerState(),
+                        template.realm(), template.hostName(), template.domainName()));
+                cira.destroy();
+                admin.destroy();
+            }
+        }
+        InetSocketAddress target = gatewayAddress(settings);
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("tls"), Clock.systemUTC());
+        SimulatedFleet sims = new SimulatedFleet(TlsContexts.clientContext(ca.certificate(), TlsPolicy.CIRA, Optional.empty()),
+                target, Duration.ofSeconds(30), Math.max(1, Runtime.getRuntime().availableProcessors()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sims.close();
+            stopped.countDown();
+        }, "amtbus-sim-shutdown"));
+        sims.start(fleet);
+        System.out.println("simulating " + fleet.size() + " AMT device(s) dialling " + target.getHostString() + ":"
+                + target.getPort() + ":");
+        for (SimulatedDevice d : fleet) {
+            System.out.println("  " + d.guid() + "  AMT " + d.amtVersion() + "  " + d.controlMode());
+        }
+        System.out.println("Press Ctrl-C to stop.");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private InetSocketAddress gatewayAddress(NodeSettings settings) {
+        if (gateway != null) {
+            int colon = gateway.lastIndexOf(':');
+            try {
+                return new InetSocketAddress(gateway.substring(0, colon), Integer.parseInt(gateway.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                throw new StartupException(StartupException.CONFIGURATION, "--gateway must be host:port");
+            }
+        }
+        InetAddress host = settings.cira().host().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : settings.cira().host();
+        return new InetSocketAddress(host, settings.cira().port());
+    }
+}

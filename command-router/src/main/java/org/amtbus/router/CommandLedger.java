@@ -1,0 +1,207 @@
+package org.amtbus.router;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.amtbus.schemas.model.Command;
+import org.amtbus.schemas.model.GatewayId;
+
+/**
+ * The command ledger in PostgreSQL (table {@code commands}): what the router has decided about each command id.
+ *
+ * <p>Invariants: a command id is accepted once ({@link #accept} reports every later arrival as a repeat);
+ * a command becomes terminal once ({@link #decide} and {@link #sweep} change only rows that are not
+ * terminal yet, so of the gateway's result and the router's deadline exactly one wins); a terminal result
+ * stays unpublished until {@link #published} records it, so a crash between deciding and publishing is
+ * repaired by {@link #unpublished}. Several routers may share the table. Blocking JDBC.
+ */
+public final class CommandLedger {
+
+    /** What the ledger knew about a command id when it arrived. */
+    public sealed interface Arrival {
+        /** First time: go on. */
+        record First() implements Arrival {
+        }
+
+        /** Seen before and not yet decided: its result will come, do nothing. */
+        record Pending(String state) implements Arrival {
+        }
+
+        /** Seen before and decided: the requester may see that result again. */
+        record Decided(byte[] result, boolean published) implements Arrival {
+        }
+    }
+
+    /** A forwarded command whose wait ended without a result. */
+    public record Overdue(UUID commandId, String tenant, UUID guid, String action, String gateway, boolean gatewayGone) {
+    }
+
+    /** A decided result not yet known to be on amtbus.results. */
+    public record Unpublished(UUID commandId, String guid, byte[] result) {
+    }
+
+    private final DataSource dataSource;
+
+    public CommandLedger(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource);
+    }
+
+    public Arrival accept(Command command, Optional<String> principal) {
+        String insert = "INSERT INTO commands (command_id, tenant, guid, action, principal, state) VALUES (?, ?, ?, ?, ?, 'accepted')"
+                + " ON CONFLICT (command_id) DO NOTHING";
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(insert)) {
+            st.setObject(1, command.id());
+            st.setString(2, command.tenant().value());
+            st.setObject(3, command.guid().toUuid());
+            st.setString(4, command.action().wireName());
+            st.setString(5, principal.orElse(null));
+            if (st.executeUpdate() == 1) {
+                return new Arrival.First();
+            }
+            try (PreparedStatement read = c.prepareStatement("SELECT state, result, published FROM commands WHERE command_id = ?")) {
+                read.setObject(1, command.id());
+                try (ResultSet rs = read.executeQuery()) {
+                    if (!rs.next()) {
+                        return new Arrival.First();
+                    }
+                    String state = rs.getString(1);
+                    if (state.equals("accepted")) {
+                        // an earlier run stopped before sending it anywhere: it is still ours to route
+                        return new Arrival.First();
+                    }
+                    return state.equals("terminal") ? new Arrival.Decided(rs.getBytes(2), rs.getBoolean(3))
+                            : new Arrival.Pending(state);
+                }
+            }
+        } catch (SQLException e) {
+            throw new LedgerException("could not record command " + command.id(), e);
+        }
+    }
+
+    /** Marks a command as sent to a gateway; its result is due by {@code deadline}. */
+    public void forwarded(UUID commandId, GatewayId gateway, Instant deadline) {
+        String sql = "UPDATE commands SET state = 'forwarded', gateway_id = ?, deadline_at = ? WHERE command_id = ? AND state = 'accepted'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, gateway.value());
+            st.setTimestamp(2, Timestamp.from(deadline));
+            st.setObject(3, commandId);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new LedgerException("could not mark command " + commandId + " forwarded", e);
+        }
+    }
+
+    /**
+     * Decides a command's result unless it is decided already; true if this call decided it. A result for
+     * an id the ledger never saw (a command that reached a gateway without the router) is recorded too.
+     */
+    public boolean decide(Command command, String status, byte[] result) {
+        return decide(command.id(), command.tenant().value(), command.guid().toUuid(), command.action().wireName(), status, result);
+    }
+
+    public boolean decide(UUID commandId, String tenant, UUID guid, String action, String status, byte[] result) {
+        String sql = "INSERT INTO commands (command_id, tenant, guid, action, state, status, result) VALUES (?, ?, ?, ?, 'terminal', ?, ?)"
+                + " ON CONFLICT (command_id) DO UPDATE SET state = 'terminal', status = excluded.status, result = excluded.result,"
+                + " published = false WHERE commands.state <> 'terminal'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setObject(1, commandId);
+            st.setString(2, tenant);
+            st.setObject(3, guid);
+            st.setString(4, action);
+            st.setString(5, status);
+            st.setBytes(6, result);
+            return st.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new LedgerException("could not decide command " + commandId, e);
+        }
+    }
+
+    /**
+     * Takes up to {@code limit} forwarded commands whose deadline passed or whose gateway's heartbeat lapsed,
+     * for the caller to decide. Several routers may read the same rows; {@link #decide} lets only one of
+     * them (or the gateway's late result) make each terminal.
+     */
+    public List<Overdue> overdue(int limit) {
+        String sql = "SELECT c.command_id, c.tenant, c.guid, c.action, c.gateway_id, (g.gateway_id IS NULL OR g.expires_at <= now())"
+                + " FROM commands c LEFT JOIN gateways g ON g.gateway_id = c.gateway_id"
+                + " WHERE c.state = 'forwarded' AND (c.deadline_at <= now() OR g.gateway_id IS NULL OR g.expires_at <= now())"
+                + " ORDER BY c.deadline_at LIMIT ?";
+        List<Overdue> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setInt(1, limit);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Overdue(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4),
+                            rs.getString(5), rs.getBoolean(6)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new LedgerException("could not read overdue commands", e);
+        }
+    }
+
+    /** Records results as being on amtbus.results. */
+    public void published(Collection<UUID> commandIds) {
+        if (commandIds.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("UPDATE commands SET published = true WHERE command_id = ANY (?)")) {
+            st.setArray(1, c.createArrayOf("uuid", commandIds.toArray()));
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new LedgerException("could not mark results published", e);
+        }
+    }
+
+    /** Decided results older than {@code age} that were never recorded as published (a crash in between). */
+    public List<Unpublished> unpublished(Duration age, int limit) {
+        String sql = "SELECT command_id, guid, result FROM commands WHERE state = 'terminal' AND NOT published"
+                + " AND accepted_at <= now() - ? * interval '1 millisecond' LIMIT ?";
+        List<Unpublished> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setLong(1, age.toMillis());
+            st.setInt(2, limit);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Unpublished(rs.getObject(1, UUID.class), rs.getString(2), rs.getBytes(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new LedgerException("could not read unpublished results", e);
+        }
+    }
+
+    /** Forgets decided commands older than the de-duplication window; the number forgotten. */
+    public int purge(Duration window) {
+        String sql = "DELETE FROM commands WHERE state = 'terminal' AND published AND accepted_at < now() - ? * interval '1 millisecond'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setLong(1, window.toMillis());
+            return st.executeUpdate();
+        } catch (SQLException e) {
+            throw new LedgerException("could not purge old commands", e);
+        }
+    }
+
+    /** PostgreSQL failed; the message says what was attempted. */
+    public static final class LedgerException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        LedgerException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

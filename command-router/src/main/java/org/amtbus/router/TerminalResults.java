@@ -1,0 +1,106 @@
+package org.amtbus.router;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.amtbus.platform.audit.AuditLog;
+import org.amtbus.schemas.Json;
+import org.amtbus.schemas.model.AuditEvent;
+import org.amtbus.schemas.model.CommandResult;
+import org.amtbus.schemas.model.DeviceGuid;
+import org.amtbus.schemas.model.TenantId;
+import org.amtbus.schemas.topic.KafkaTopics;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Decides and publishes terminal results: the ledger first (so only one decision per command wins), then
+ * {@code amtbus.results}, then, after {@link #flush()}, the ledger learns they are out. Results the router
+ * makes itself get an id derived from the command id and status, so a result repeated after a crash has
+ * the same id and consumers can drop it. Thread-safe.
+ */
+public final class TerminalResults {
+
+    private final CommandLedger ledger;
+    private final Producer<String, byte[]> producer;
+    private final AuditLog audit;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final ConcurrentLinkedQueue<UUID> sent = new ConcurrentLinkedQueue<>();
+
+    public TerminalResults(CommandLedger ledger, Producer<String, byte[]> producer, AuditLog audit, MeterRegistry metrics,
+                           Clock clock) {
+        this.ledger = Objects.requireNonNull(ledger);
+        this.producer = Objects.requireNonNull(producer);
+        this.audit = Objects.requireNonNull(audit);
+        this.metrics = Objects.requireNonNull(metrics);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /** A result the router decides; false if the command already had one (nothing is published then). */
+    public boolean decideOwn(UUID commandId, TenantId tenant, DeviceGuid guid, String action, CommandResult.Status status,
+                             String reason, String field, Optional<String> principal) {
+        UUID id = UUID.nameUUIDFromBytes((commandId + ":" + status.wireName()).getBytes(StandardCharsets.UTF_8));
+        CommandResult result = new CommandResult(id, commandId, tenant, guid, status, reason, field, Map.of(), null,
+                clock.instant());
+        byte[] bytes = Json.write(result);
+        boolean decided = status == CommandResult.Status.REJECTED && action == null
+                || ledger.decide(commandId, tenant.value(), guid.toUuid(), action == null ? "invalid" : action,
+                        status.wireName(), bytes);
+        if (!decided) {
+            return false;
+        }
+        publish(commandId, guid.value(), bytes, status == CommandResult.Status.REJECTED && action == null);
+        metrics.counter("amtbus.router.results", "status", status.wireName(), "by", "router").increment();
+        AuditEvent.Actor actor = principal.filter(p -> p.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}"))
+                .map(AuditEvent.Actor::user).orElse(AuditEvent.Actor.service("command-router"));
+        audit.event(status == CommandResult.Status.REJECTED ? "command.rejected" : "command.completed").actor(actor)
+                .tenant(tenant).target("device:" + guid.value())
+                .outcome(status == CommandResult.Status.REJECTED ? AuditEvent.Outcome.DENIED : AuditEvent.Outcome.FAILURE)
+                .reason(reason).detail("command", commandId.toString()).detail("status", status.wireName())
+                .detail("action", action == null ? "invalid" : action).emit();
+        return true;
+    }
+
+    /** A result a gateway reported; false if the command already had one (e.g. the deadline passed first). */
+    public boolean decideReported(CommandResult result, String action) {
+        byte[] bytes = Json.write(result);
+        if (!ledger.decide(result.commandId(), result.tenant().value(), result.guid().toUuid(), action,
+                result.status().wireName(), bytes)) {
+            metrics.counter("amtbus.router.results.late").increment();
+            return false;
+        }
+        publish(result.commandId(), result.guid().value(), bytes, false);
+        metrics.counter("amtbus.router.results", "status", result.status().wireName(), "by", "gateway").increment();
+        return true;
+    }
+
+    /** Publishes a result decided earlier (a repeated command id, or one a crash left unpublished). */
+    public void republish(UUID commandId, String guid, byte[] result) {
+        publish(commandId, guid, result, false);
+    }
+
+    private void publish(UUID commandId, String guid, byte[] result, boolean unledgered) {
+        producer.send(new ProducerRecord<>(KafkaTopics.RESULTS, guid, result));
+        if (!unledgered) {
+            sent.add(commandId);
+        }
+    }
+
+    /** Waits until everything published so far is durable in Kafka, then records it in the ledger. */
+    public void flush() {
+        List<UUID> batch = new ArrayList<>();
+        for (UUID id; (id = sent.peek()) != null && batch.size() < 10_000; ) {
+            batch.add(sent.poll());
+        }
+        producer.flush();
+        ledger.published(batch);
+    }
+}
