@@ -3,12 +3,15 @@
 --   accepted  -> validated and authorized, not yet sent anywhere
 --   forwarded -> written to the gateway topic; deadline_at bounds the wait for its result
 --   terminal  -> its one result is decided (status, result); published once it is on amtbus.results
+-- source is the Kafka record (topic/partition/offset) the command was accepted from: the same record read again
+-- after a restart is a redelivery (stay silent), another record with the same id is a repeat (show the result).
 CREATE TABLE commands (
     command_id  uuid         PRIMARY KEY,
     tenant      varchar(63)  NOT NULL,
     guid        uuid         NOT NULL,
     action      varchar(32)  NOT NULL,
     principal   varchar(128),
+    source      varchar(160),
     accepted_at timestamptz  NOT NULL DEFAULT now(),
     state       varchar(16)  NOT NULL CHECK (state IN ('accepted', 'forwarded', 'terminal')),
     gateway_id  varchar(63),

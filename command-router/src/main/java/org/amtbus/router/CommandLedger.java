@@ -38,8 +38,12 @@ public final class CommandLedger {
         record Pending(String state) implements Arrival {
         }
 
-        /** Seen before and decided: the requester may see that result again. */
-        record Decided(byte[] result, boolean published) implements Arrival {
+        /**
+         * Seen before and decided: the requester may see that result again.
+         *
+         * @param redelivery the same Kafka record read again (after a restart), not a repeated request
+         */
+        record Decided(byte[] result, boolean published, boolean redelivery) implements Arrival {
         }
     }
 
@@ -57,8 +61,10 @@ public final class CommandLedger {
         this.dataSource = Objects.requireNonNull(dataSource);
     }
 
-    public Arrival accept(Command command, Optional<String> principal) {
-        String insert = "INSERT INTO commands (command_id, tenant, guid, action, principal, state) VALUES (?, ?, ?, ?, ?, 'accepted')"
+    /** @param source the Kafka record it came from, {@code topic/partition/offset} */
+    public Arrival accept(Command command, Optional<String> principal, String source) {
+        String insert = "INSERT INTO commands (command_id, tenant, guid, action, principal, source, state)"
+                + " VALUES (?, ?, ?, ?, ?, ?, 'accepted')"
                 + " ON CONFLICT (command_id) DO NOTHING";
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(insert)) {
             st.setObject(1, command.id());
@@ -66,10 +72,11 @@ public final class CommandLedger {
             st.setObject(3, command.guid().toUuid());
             st.setString(4, command.action().wireName());
             st.setString(5, principal.orElse(null));
+            st.setString(6, source);
             if (st.executeUpdate() == 1) {
                 return new Arrival.First();
             }
-            try (PreparedStatement read = c.prepareStatement("SELECT state, result, published FROM commands WHERE command_id = ?")) {
+            try (PreparedStatement read = c.prepareStatement("SELECT state, result, published, source FROM commands WHERE command_id = ?")) {
                 read.setObject(1, command.id());
                 try (ResultSet rs = read.executeQuery()) {
                     if (!rs.next()) {
@@ -80,7 +87,8 @@ public final class CommandLedger {
                         // an earlier run stopped before sending it anywhere: it is still ours to route
                         return new Arrival.First();
                     }
-                    return state.equals("terminal") ? new Arrival.Decided(rs.getBytes(2), rs.getBoolean(3))
+                    return state.equals("terminal") ? new Arrival.Decided(rs.getBytes(2), rs.getBoolean(3),
+                            source.equals(rs.getString(4)))
                             : new Arrival.Pending(state);
                 }
             }

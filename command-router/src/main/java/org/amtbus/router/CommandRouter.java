@@ -110,9 +110,13 @@ public final class CommandRouter extends ConsumerLoop {
                     CommandResult.Status.REJECTED, refusal, null, principal);
             return;
         }
-        switch (ledger.accept(command, principal)) {
+        switch (ledger.accept(command, principal, record.topic() + "/" + record.partition() + "/" + record.offset())) {
             case CommandLedger.Arrival.Pending p -> {
                 metrics.counter("amtbus.router.duplicates").increment();
+                return;
+            }
+            case CommandLedger.Arrival.Decided d when d.redelivery() -> {
+                // read again after a restart: its result went out then (or housekeeping sends it); stay silent
                 return;
             }
             case CommandLedger.Arrival.Decided d -> {

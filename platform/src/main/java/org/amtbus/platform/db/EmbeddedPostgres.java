@@ -90,6 +90,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
                         .setCleanDataDirectory(false)
                         .setOverrideWorkingDirectory(binariesDir.toFile())
                         .setPGStartupWait(STARTUP_WAIT)
+                        // no hook of zonky's own: it would stop the server while the node's shutdown still needs it
+                        // (gateway heartbeat, router ledger); whoever starts the server closes it, last
+                        .setRegisterShutdownHook(false)
                         // initdb: these come after zonky's "-A trust" and win, so the cluster is never trust-open
                         .setLocaleConfig("auth", "scram-sha-256")
                         .setLocaleConfig("pwfile", passwordFile.toString())
