@@ -46,6 +46,17 @@ public abstract class ConsumerLoop implements AutoCloseable {
     /** Handles one record on the loop's thread. A runtime exception stops the loop (and is logged). */
     protected abstract void handle(ConsumerRecord<String, byte[]> record);
 
+    /**
+     * Handles the records of one poll on the loop's thread; their offsets are committed after it
+     * returns. The default hands each record to {@link #handle}; override it to make a whole batch
+     * durable in one step (one database transaction). A runtime exception stops the loop, uncommitted.
+     */
+    protected void handleBatch(ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            handle(record);
+        }
+    }
+
     public void start() {
         consumer.subscribe(topics, new ConsumerRebalanceListener() {
             @Override
@@ -76,10 +87,8 @@ public abstract class ConsumerLoop implements AutoCloseable {
         try {
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    handle(record);
-                }
                 if (!records.isEmpty()) {
+                    handleBatch(records);
                     consumer.commitSync();
                 }
             }
