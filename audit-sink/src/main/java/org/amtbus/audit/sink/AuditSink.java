@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants: an offset is committed only after its record is durable in PostgreSQL, either as a
  * chained event or as a rejected-record row (location, reason, size and SHA-256, never the payload);
- * a redelivered record is recognised by its event id and stored once. When the database fails, the batch
+ * a redelivered record is recognised by its event id and stored once; a valid event the database refuses
+ * (a data exception, e.g. year 0000) is rejected alone instead of blocking the trail. When the database fails, the batch
  * is retried with back-off for up to {@link #MAX_STORE_OUTAGE} (below Kafka's poll interval limit), then
  * the sink stops uncommitted, and {@link #failed()} says so. Runs on its own thread (the
  * {@link ConsumerLoop}'s); the counters are thread-safe.
@@ -76,11 +77,24 @@ public final class AuditSink extends ConsumerLoop {
 
     private void store(List<ConsumerRecord<String, byte[]>> records) {
         List<IncomingEvent> events = new ArrayList<>(records.size());
+        List<ConsumerRecord<String, byte[]>> origins = new ArrayList<>(records.size());
         List<RejectedRecord> refused = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            classify(record, events, refused);
+            if (classify(record, events, refused)) {
+                origins.add(record);
+            }
         }
-        AppendResult result = appendWithRetry(events, refused);
+        AppendResult result;
+        try {
+            result = appendWithRetry(events, refused);
+        } catch (AuditStoreException e) {
+            if (!e.refusedData()) {
+                throw e;
+            }
+            // a valid event the database cannot hold (e.g. a year PostgreSQL lacks) must not block the trail
+            LOG.warn("event=audit.batch-refused sqlState={} events={} (storing one by one)", e.sqlState(), events.size());
+            result = appendOneByOne(events, origins, refused);
+        }
         stored.addAndGet(result.stored());
         duplicates.addAndGet(result.duplicates());
         rejected.addAndGet(result.rejected());
@@ -89,8 +103,9 @@ public final class AuditSink extends ConsumerLoop {
         }
     }
 
-    private void classify(ConsumerRecord<String, byte[]> record, List<IncomingEvent> events,
-                          List<RejectedRecord> refused) {
+    /** Adds the record to {@code events} (true) or to {@code refused} (false). */
+    private boolean classify(ConsumerRecord<String, byte[]> record, List<IncomingEvent> events,
+                             List<RejectedRecord> refused) {
         byte[] value = record.value();
         String key = record.key();
         String reason;
@@ -102,19 +117,46 @@ public final class AuditSink extends ConsumerLoop {
             Validation validation = validator.validate(SchemaType.AUDIT_EVENT, value);
             if (validation instanceof Validation.Valid valid) {
                 events.add(new IncomingEvent(new StreamId(key), value, (AuditEvent) valid.payload()));
-                return;
+                return true;
             }
             reason = ((Validation.Invalid) validation).errors().stream().map(FieldError::toString)
                     .collect(Collectors.joining("; "));
         }
-        String stream = StreamId.isValid(key) ? key : null;
-        int size = value == null ? 0 : value.length;
+        refused.add(reject(record, reason));
+        return false;
+    }
+
+    private static RejectedRecord reject(ConsumerRecord<String, byte[]> record, String reason) {
+        String stream = StreamId.isValid(record.key()) ? record.key() : null;
+        int size = record.value() == null ? 0 : record.value().length;
         RejectedRecord rejection = new RejectedRecord(record.topic(), record.partition(), record.offset(), stream,
-                reason, size, sha256(value));
-        refused.add(rejection);
+                reason, size, sha256(record.value()));
         // location and field-level reasons only: the payload may hold anything
         LOG.warn("event=audit.record-rejected topic={} partition={} offset={} stream={} size={} reason={}",
                 record.topic(), record.partition(), record.offset(), stream, size, rejection.reason());
+        return rejection;
+    }
+
+    /** Each event in its own transaction; the ones the database refuses become rejected records. */
+    private AppendResult appendOneByOne(List<IncomingEvent> events, List<ConsumerRecord<String, byte[]>> origins,
+                                        List<RejectedRecord> refused) {
+        int storedHere = 0;
+        int duplicatesHere = 0;
+        List<RejectedRecord> allRefused = new ArrayList<>(refused);
+        for (int i = 0; i < events.size(); i++) {
+            try {
+                AppendResult one = appendWithRetry(List.of(events.get(i)), List.of());
+                storedHere += one.stored();
+                duplicatesHere += one.duplicates();
+            } catch (AuditStoreException e) {
+                if (!e.refusedData()) {
+                    throw e;
+                }
+                allRefused.add(reject(origins.get(i), "the database refused a value (SQLState " + e.sqlState() + ")"));
+            }
+        }
+        AppendResult noted = appendWithRetry(List.of(), allRefused);
+        return new AppendResult(storedHere, duplicatesHere, noted.rejected());
     }
 
     private AppendResult appendWithRetry(List<IncomingEvent> events, List<RejectedRecord> refused) {
@@ -124,6 +166,9 @@ public final class AuditSink extends ConsumerLoop {
             try {
                 return store.append(events, refused);
             } catch (AuditStoreException e) {
+                if (e.refusedData()) {
+                    throw e; // the same data would be refused again
+                }
                 if (closing || System.nanoTime() - deadline > 0) {
                     failed = true;
                     LOG.error("event=audit.sink-stopped reason=\"{}\" events={} (offsets not committed; "

@@ -212,6 +212,28 @@ class AuditSinkIT {
         }
     }
 
+    @Test
+    void aValidEventThePostgresCannotHoldIsRejectedAloneAndDoesNotBlockTheTrail() {
+        // given: year 0000 is valid RFC 3339 and a valid AuditEvent, but PostgreSQL has no year 0
+        String topic = SharedKafka.newTopic("audit", 1);
+        AuditEvent yearZero = new AuditEvent(java.util.UUID.randomUUID(), java.time.Instant.parse("0000-01-01T00:00:00Z"),
+                "auth.login", AuditEvent.Actor.user("alice"), null, null, null, AuditEvent.Outcome.SUCCESS, null,
+                Map.of());
+        AuditService service = sink(topic, SharedKafka.newGroupId("audit-sink"));
+
+        // when
+        send(topic, "broker-1", Json.write(TestEvents.event()));
+        send(topic, "broker-1", Json.write(yearZero));
+        send(topic, "broker-1", Json.write(TestEvents.event()));
+        producer.flush();
+
+        // then
+        await().atMost(WAIT).until(() -> store.eventCount() == 2 && store.rejectedCount() == 1);
+        assertThat(service.sink().failed()).isFalse();
+        assertThat(service.queries().tail(10)).extracting(StoredEvent::seq).containsExactly(1L, 2L);
+        assertThat(service.queries().verify().intact()).isTrue();
+    }
+
     private List<String> eventIds(String stream) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection();
