@@ -54,9 +54,20 @@ public abstract class ConsumerLoop implements AutoCloseable {
     protected abstract void handle(ConsumerRecord<String, byte[]> record);
 
     /**
+     * Handles the records of one poll on the loop's thread; their offsets are committed after it
+     * returns (and after {@link #beforeCommit}). The default hands each record to {@link #handle};
+     * override it to make a whole batch durable in one step (one database transaction). A runtime
+     * exception gives the batch up uncommitted; it is read again after {@link #RETRY_BACKOFF}.
+     */
+    protected void handleBatch(ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            handle(record);
+        }
+    }
+
+    /**
      * Runs on the loop's thread after a batch was handled and before its offsets are committed: flush
-     * what the batch produced here, so a commit never runs ahead of what was written. An exception
-     * stops the loop without committing.
+     * what the batch produced here, so a commit never runs ahead of what was written.
      */
     protected void beforeCommit() {
     }
@@ -105,10 +116,8 @@ public abstract class ConsumerLoop implements AutoCloseable {
                 }
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
                 try {
-                    for (ConsumerRecord<String, byte[]> record : records) {
-                        handle(record);
-                    }
                     if (!records.isEmpty()) {
+                        handleBatch(records);
                         beforeCommit();
                         consumer.commitSync();
                     }

@@ -1,0 +1,31 @@
+package org.amtbus.audit.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.amtbus.audit.checkpoint.CheckpointKey;
+import org.junit.jupiter.api.Test;
+
+class AuditSinkConfigTest {
+
+    @Test
+    void defaultsConsumeTheAuditTopicEveryMinuteWithTheNamedKey() {
+        AuditSinkConfig config = AuditSinkConfig.defaults();
+        assertThat(config.topic()).isEqualTo("amtbus.audit");
+        assertThat(config.groupId()).isEqualTo("amtbus-audit-sink");
+        assertThat(config.checkpointInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.checkpointKey()).isEqualTo(CheckpointKey.DEFAULT_NAME);
+        assertThat(config.toString()).contains("audit/checkpoint-key");
+    }
+
+    @Test
+    void refusesIntervalsAndSizesOutsideTheirBoundsNamingTheSetting() {
+        assertThatThrownBy(() -> AuditSinkConfig.defaults().withCheckpointInterval(Duration.ofMillis(1)))
+                .hasMessageContaining("audit.checkpointInterval");
+        assertThatThrownBy(() -> AuditSinkConfig.defaults().withCheckpointInterval(Duration.ofDays(30)))
+                .hasMessageContaining("audit.checkpointInterval");
+        assertThatThrownBy(() -> new AuditSinkConfig("amtbus.audit", "g", Duration.ofMinutes(1),
+                CheckpointKey.DEFAULT_NAME, 10)).hasMessageContaining("audit.maxEventBytes");
+    }
+}
