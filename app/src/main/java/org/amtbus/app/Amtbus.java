@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Secure out-of-band management for Intel AMT fleets over MQTT and Kafka.",
-        subcommands = {RunCommand.class, DeviceCommand.class, SimCommand.class, UserCommand.class, AclCommand.class, TokenCommand.class, SecretCommand.class, CertCommand.class,
+        subcommands = {RunCommand.class, DeviceCommand.class, SimCommand.class, AuditCommand.class, UserCommand.class, AclCommand.class, TokenCommand.class, SecretCommand.class, CertCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Amtbus implements Runnable {
 

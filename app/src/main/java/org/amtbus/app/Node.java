@@ -14,6 +14,8 @@ import org.amtbus.acl.bootstrap.AccountBootstrap;
 import org.amtbus.acl.login.LoginResult;
 import org.amtbus.acl.login.PasswordAuthenticator;
 import org.amtbus.acl.password.PasswordHasher;
+import org.amtbus.audit.AuditService;
+import org.amtbus.audit.sink.AuditSinkConfig;
 import org.amtbus.broker.MqttBroker;
 import org.amtbus.gateway.CiraGateway;
 import org.amtbus.router.CommandRouterRole;
@@ -252,6 +254,14 @@ public final class Node implements AutoCloseable {
             throw new StartupException(StartupException.ENVIRONMENT,
                     "the event bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
         }
+
+        // the audit sink first among the roles, so the events of everything after it are chained as they come
+        AuditService auditSink = AuditService.start(database.dataSource(), clients, secrets, AuditSinkConfig.defaults(), clock);
+        started.push(auditSink);
+        FunctionCounter.builder("amtbus.audit.sink.stored", auditSink.sink(), org.amtbus.audit.sink.AuditSink::storedCount)
+                .register(registry);
+        FunctionCounter.builder("amtbus.audit.sink.rejected", auditSink.sink(), org.amtbus.audit.sink.AuditSink::rejectedCount)
+                .register(registry);
 
         CommandRouterRole router = CommandRouterRole.start(new CommandRouterRole.Settings(s.router().resultDeadline(),
                         CommandRouterRole.Settings.defaults().dedupeWindow(), s.router().defaultTtlSeconds(),
