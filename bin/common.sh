@@ -63,5 +63,5 @@ amtbus_prepare_build_dirs() {
 # Runs "$@" as the unprivileged user with its own HOME (Maven repository, wrapper download).
 amtbus_as_user() {
   runuser -u "$AMTBUS_USER" -- env HOME="$AMTBUS_HOME" JAVA_HOME="$JAVA_HOME" PATH="$JAVA_HOME/bin:$PATH" \
-    ${CI:+CI="$CI"} ${MAVEN_OPTS:+MAVEN_OPTS="$MAVEN_OPTS"} "$@"
+    ${CI:+CI="$CI"} ${MAVEN_OPTS:+MAVEN_OPTS="$MAVEN_OPTS"} ${JAZZER_FUZZ:+JAZZER_FUZZ="$JAZZER_FUZZ"} "$@"
 }

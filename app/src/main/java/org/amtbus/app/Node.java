@@ -276,8 +276,8 @@ public final class Node implements AutoCloseable {
         try (var admin = clients.admin()) {
             Topics.Settings topicSettings = Topics.Settings.embedded();
             ciraGateway = CiraGateway.start(new CiraGateway.Settings(gatewayDefaults.id(), gatewayDefaults.address(),
-                            s.cira().leaseTime(), s.cira().idleTimeout(), gatewayDefaults.channelTimeout(),
-                            gatewayDefaults.exchangeTimeout(), gatewayDefaults.backlog(), gatewayDefaults.session()),
+                            s.cira().leaseTime(), s.cira().limits(), gatewayDefaults.channelTimeout(),
+                            gatewayDefaults.exchangeTimeout(), gatewayDefaults.session()),
                     ciraCert, database.dataSource(), secrets, clients,
                     new Topics(admin, new Topics.Settings(topicSettings.commandPartitions(), topicSettings.partitions(),
                             s.kafkaReplicationFactor())), audit, registry, clock);

@@ -27,7 +27,7 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
 
     /** The CIRA listener of the gateway role; {@code gatewayId} names its Kafka topic and its leases. */
     public record Cira(InetAddress host, int port, org.amtbus.schemas.model.GatewayId gatewayId,
-                       java.time.Duration leaseTime, java.time.Duration idleTimeout) {
+                       java.time.Duration leaseTime, org.amtbus.gateway.cira.CiraServer.Limits limits) {
     }
 
     /** The command router: how long a forwarded command waits for its result, and the ttl of a command without one. */
@@ -130,8 +130,16 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                         "a gateway id of lowercase letters, digits and '-'")),
                 s.duration("cira.leaseTime", java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(3),
                         java.time.Duration.ofMinutes(5)),
-                s.duration("cira.idleTimeout", java.time.Duration.ofSeconds(90), java.time.Duration.ofSeconds(5),
-                        java.time.Duration.ofMinutes(10)));
+                new org.amtbus.gateway.cira.CiraServer.Limits(
+                        s.duration("cira.idleTimeout", java.time.Duration.ofSeconds(90), java.time.Duration.ofSeconds(5),
+                                java.time.Duration.ofMinutes(10)),
+                        s.duration("cira.handshakeTimeout", java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(1),
+                                java.time.Duration.ofMinutes(1)),
+                        s.duration("cira.authTimeout", java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(2),
+                                java.time.Duration.ofMinutes(5)),
+                        s.intIn("cira.maxConnections", 50_000, 1, 1_000_000),
+                        s.intIn("cira.maxConnectionsPerAddress", 1_000, 1, 1_000_000),
+                        s.intIn("cira.backlog", 4096, 16, 65_535)));
         Router router = new Router(s.duration("router.resultDeadline", java.time.Duration.ofSeconds(120),
                 java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(1)),
                 s.intIn("router.defaultTtlSeconds", 300, 1, org.amtbus.schemas.model.Command.MAX_TTL_SECONDS));

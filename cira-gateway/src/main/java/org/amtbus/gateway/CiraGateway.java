@@ -42,23 +42,24 @@ public final class CiraGateway implements AutoCloseable {
 
     /**
      * @param leaseTime      how long a lease outlives the gateway's last heartbeat
-     * @param idleTimeout    a device that sends nothing this long is dropped (MPS: 90 s)
+     * @param limits         timeouts and connection caps of the listener
      * @param channelTimeout how long a device may take to confirm an APF channel
      * @param exchangeTimeout one WS-Man exchange, including the Digest retry
      */
-    public record Settings(GatewayId id, InetSocketAddress address, Duration leaseTime, Duration idleTimeout,
-                           Duration channelTimeout, Duration exchangeTimeout, int backlog, ApfSession.Config session) {
+    public record Settings(GatewayId id, InetSocketAddress address, Duration leaseTime, CiraServer.Limits limits,
+                           Duration channelTimeout, Duration exchangeTimeout, ApfSession.Config session) {
         public static final int DEFAULT_PORT = 4433;
 
         public Settings {
             Objects.requireNonNull(id);
             Objects.requireNonNull(address);
             Objects.requireNonNull(session);
+            Objects.requireNonNull(limits);
         }
 
         public static Settings defaults(GatewayId id, InetSocketAddress address) {
-            return new Settings(id, address, Duration.ofSeconds(15), Duration.ofSeconds(90), Duration.ofSeconds(10),
-                    Duration.ofSeconds(30), 4096, ApfSession.Config.defaults());
+            return new Settings(id, address, Duration.ofSeconds(15), CiraServer.Limits.defaults(), Duration.ofSeconds(10),
+                    Duration.ofSeconds(30), ApfSession.Config.defaults());
         }
     }
 
@@ -109,7 +110,7 @@ public final class CiraGateway implements AutoCloseable {
                     settings.channelTimeout());
             CiraServer server = CiraServer.start(settings.address(),
                     TlsContexts.serverContext(identity, TlsPolicy.CIRA, java.util.Optional.empty()), services,
-                    settings.idleTimeout(), settings.backlog());
+                    settings.limits());
             return new CiraGateway(liveness, commands, consumer, server, connected, blocking, producer);
         } catch (RuntimeException e) {
             if (consumer != null) {

@@ -1,6 +1,7 @@
 package org.amtbus.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.amtbus.gateway.cira.CiraServer;
 import org.amtbus.platform.audit.AuditLog;
 import org.amtbus.platform.db.Database;
 import org.amtbus.platform.device.Device;
@@ -70,6 +72,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CiraGatewayIT {
 
+    /** Enough for every test's devices on loopback; the cap test opens more. */
+    private static final int MAX_PER_ADDRESS = 40;
+
     private static final TenantId TENANT = new TenantId("acme");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static Path dir;
@@ -80,6 +85,7 @@ class CiraGatewayIT {
     private static CiraGateway gateway;
     private static GatewayId gatewayId;
     private static SslContext deviceTls;
+    private static CertificateAuthority ca;
     private static EventLoopGroup devices;
     private static DeviceLeases leases;
     private static SimpleMeterRegistry metrics;
@@ -92,7 +98,7 @@ class CiraGatewayIT {
         secrets = SealedFileSecretStore.open(dir.resolve("secrets"));
         kafka = SharedKafka.clients();
         producer = kafka.producer("test");
-        CertificateAuthority ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"), Clock.systemUTC());
+        ca = CertificateAuthority.loadOrCreate(dir.resolve("ca"), Clock.systemUTC());
         var identity = ca.issueServer("gateway", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()),
                 Duration.ofDays(30));
         deviceTls = TlsContexts.clientContext(ca.certificate(), TlsPolicy.CIRA, Optional.empty());
@@ -103,8 +109,11 @@ class CiraGatewayIT {
             topics.createAll();
             CiraGateway.Settings settings = CiraGateway.Settings.defaults(gatewayId,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            settings = new CiraGateway.Settings(settings.id(), settings.address(), settings.leaseTime(), Duration.ofSeconds(3),
-                    settings.channelTimeout(), Duration.ofSeconds(10), settings.backlog(), settings.session());
+            var limits = settings.limits();
+            settings = new CiraGateway.Settings(settings.id(), settings.address(), settings.leaseTime(),
+                    new CiraServer.Limits(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3),
+                            limits.maxConnections(), MAX_PER_ADDRESS, limits.backlog()),
+                    settings.channelTimeout(), Duration.ofSeconds(10), settings.session());
             gateway = CiraGateway.start(settings, identity, database.dataSource(), secrets, kafka, topics,
                     new AuditLog(producer, Clock.systemUTC(), "gateway-it"), metrics, Clock.systemUTC());
         }
@@ -353,5 +362,153 @@ class CiraGatewayIT {
             CommandResult result = results.await("reset result", r -> r.commandId().equals(reset.id()));
             assertThat(result.status()).isIn(CommandResult.Status.INDETERMINATE, CommandResult.Status.FAILED);
         }
+    }
+
+    /** A TLS socket to the gateway for tests that send bytes no device would. */
+    private static javax.net.ssl.SSLSocket rawTls(String... protocols) throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, TlsContexts.trustManagerFactory(ca.certificate()).getTrustManagers(), null);
+        javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), gateway.port());
+        socket.setEnabledProtocols(protocols.length == 0 ? new String[] {"TLSv1.3"} : protocols);
+        socket.setSoTimeout(30_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** Reads until the gateway closes the connection; true if it did. */
+    private static boolean closedByGateway(java.net.Socket socket) {
+        try (socket) {
+            byte[] buffer = new byte[4096];
+            while (socket.getInputStream().read(buffer) >= 0) {
+                // drain whatever the gateway sends before it closes
+            }
+            return true;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void aWrongAmtAdminPasswordGivesAFailedResultWithTheReason() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        CiraDevice d = connected(dial(device));
+        d.web().misbehave(org.amtbus.sim.amt.Misbehaviour.WRONG_PASSWORD);
+        await().until(() -> leases.holder(guid(device)).isPresent());
+        try (var results = TopicWatch.open(kafka, KafkaTopics.GATEWAY_RESULTS, CommandResult.class)) {
+            Command c = send(device, CommandAction.POWER_STATE);
+            CommandResult r = results.await("digest failure", x -> x.commandId().equals(c.id()));
+            assertThat(r.status()).isEqualTo(CommandResult.Status.FAILED);
+            assertThat(r.reason()).startsWith("auth_failed");
+        }
+    }
+
+    @Test
+    void hostileFramesAreRefusedAuditedAndTheGatewayKeepsServing() throws Exception {
+        try (var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, AuditEvent.class)) {
+            // an oversize string length in a SERVICE_REQUEST, before any login
+            var oversize = rawTls();
+            oversize.getOutputStream().write(new byte[] {0x05, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 'a', 'b'});
+            oversize.getOutputStream().flush();
+            assertThat(closedByGateway(oversize)).isTrue();
+            audit.await("oversize refused", e -> e.type().equals("device.refused") && e.reason() != null
+                    && e.reason().contains("string_too_long"));
+
+            // an unknown message type
+            var unknown = rawTls();
+            unknown.getOutputStream().write(new byte[] {(byte) 0xEE, 0, 0, 0, 0});
+            unknown.getOutputStream().flush();
+            assertThat(closedByGateway(unknown)).isTrue();
+            audit.await("unknown type refused", e -> e.type().equals("device.refused") && e.reason() != null
+                    && e.reason().contains("unknown_message_type"));
+
+            // a truncated frame, then silence: closed when the login deadline passes
+            var truncated = rawTls();
+            truncated.getOutputStream().write(new byte[] {(byte) 0xC0, 0, 0, 0, 1});
+            truncated.getOutputStream().flush();
+            assertThat(closedByGateway(truncated)).isTrue();
+            assertThat(metrics.find("amtbus.cira.refused").tag("reason", "not_authenticated_in_time").counter())
+                    .isNotNull();
+        }
+        // and a proper device is still served
+        SimulatedDevice device = registeredDevice();
+        connected(dial(device));
+        await().until(() -> leases.holder(guid(device)).isPresent());
+    }
+
+    @Test
+    void channelDataBeyondTheWindowClosesTheConnection() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        try (var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, AuditEvent.class);
+             var results = TopicWatch.open(kafka, KafkaTopics.GATEWAY_RESULTS, CommandResult.class)) {
+            CiraDevice d = connected(dial(device, CiraMisbehaviour.FLOOD_CHANNEL));
+            await().until(() -> leases.holder(guid(device)).isPresent());
+            Command c = send(device, CommandAction.POWER_STATE);
+            d.closed().get(30, TimeUnit.SECONDS);
+            audit.await("window exceeded", e -> e.type().equals("device.refused") && e.reason() != null
+                    && e.reason().contains("window_exceeded"));
+            assertThat(results.await("flooded command", r -> r.commandId().equals(c.id())).status())
+                    .isEqualTo(CommandResult.Status.FAILED);
+        }
+    }
+
+    @Test
+    void aDeviceReconnectingInEitherOrderEndsWithOneLeaseAndConnectedPresence() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        try (var presence = TopicWatch.open(kafka, KafkaTopics.PRESENCE, Presence.class)) {
+            // old connection gone before the new one arrives
+            CiraDevice first = connected(dial(device));
+            first.vanish();
+            presence.await("gone", p -> p.guid().equals(guid(device)) && p.state() == Presence.State.DISCONNECTED);
+            CiraDevice second = connected(dial(device));
+            // new connection arrives while the old one is still open
+            CiraDevice third = connected(dial(device));
+            second.closed().get(30, TimeUnit.SECONDS);
+
+            await().untilAsserted(() -> assertThat(leases.holder(guid(device)))
+                    .hasValueSatisfying(l -> assertThat(l.gatewayId()).isEqualTo(gatewayId)));
+            List<Presence> all = presence.seen(p -> p.guid().equals(guid(device)));
+            assertThat(all.get(all.size() - 1).state()).isEqualTo(Presence.State.CONNECTED);
+            assertThat(third.closed()).isNotDone();
+            assertThat(gateway.connectedDevices()).isPositive();
+        }
+    }
+
+    @Test
+    void tlsBelow12IsRefusedAndTheCertificateIsP384FromOurCa() throws Exception {
+        assertThatThrownBy(() -> rawTls("TLSv1.1")).isInstanceOf(javax.net.ssl.SSLException.class);
+        assertThatThrownBy(() -> rawTls("TLSv1")).isInstanceOf(javax.net.ssl.SSLException.class);
+        try (var tls12 = rawTls("TLSv1.2")) {
+            assertThat(tls12.getSession().getProtocol()).isEqualTo("TLSv1.2");
+            assertThat(tls12.getSession().getCipherSuite()).startsWith("TLS_ECDHE_").containsAnyOf("_GCM_", "CHACHA20");
+            var leaf = (java.security.cert.X509Certificate) tls12.getSession().getPeerCertificates()[0];
+            assertThat(leaf.getPublicKey()).isInstanceOf(java.security.interfaces.ECPublicKey.class);
+            assertThat(((java.security.interfaces.ECPublicKey) leaf.getPublicKey()).getParams().getCurve().getField()
+                    .getFieldSize()).isEqualTo(384);
+            leaf.verify(ca.certificate().getPublicKey());
+        }
+        try (var tls13 = rawTls()) {
+            assertThat(tls13.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
+    }
+
+    @Test
+    void connectionsBeyondThePerAddressCapAreClosedBeforeTls() throws Exception {
+        List<java.net.Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_PER_ADDRESS + 5; i++) {
+                java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), gateway.port());
+                s.setSoTimeout(10_000);
+                sockets.add(s);
+            }
+            await().untilAsserted(() -> assertThat(metrics.find("amtbus.cira.refused").tag("reason", "too_many_from_address")
+                    .counter()).isNotNull().satisfies(c -> assertThat(c.count()).isGreaterThanOrEqualTo(5)));
+        } finally {
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
+        }
+        SimulatedDevice device = registeredDevice();
+        connected(dial(device));
     }
 }

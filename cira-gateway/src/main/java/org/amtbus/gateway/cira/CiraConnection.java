@@ -55,10 +55,26 @@ final class CiraConnection extends SimpleChannelInboundHandler<ApfMessage> imple
     private volatile String closeReason;
     private int originatorPort;
 
-    CiraConnection(CiraServices services) {
+    private final java.time.Duration authTimeout;
+
+    CiraConnection(CiraServices services, java.time.Duration authTimeout) {
         super(ApfMessage.class);
         this.services = services;
+        this.authTimeout = authTimeout;
         this.session = new ApfSession(services.session());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.executor().schedule(() -> {
+            if (device == null && ctx.channel().isActive()) {
+                services.metrics().counter("amtbus.cira.refused", "reason", "not_authenticated_in_time").increment();
+                LOG.info("closing a CIRA connection that did not log in within {} [from: {}, guid: {}]", authTimeout,
+                        remoteAddress, claimedGuid);
+                close("not authenticated within " + authTimeout.toSeconds() + " s");
+            }
+        }, authTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        super.channelActive(ctx);
     }
 
     @Override

@@ -30,6 +30,22 @@ public final class CiraServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CiraServer.class);
     private static final ApfEncoder ENCODER = new ApfEncoder();
 
+    /**
+     * Protection of the listener.
+     *
+     * @param idleTimeout      a connection that sends nothing this long is closed (MPS: 90 s)
+     * @param handshakeTimeout the TLS handshake must complete within this (slow-loris)
+     * @param authTimeout      the device must have logged in this long after connecting
+     * @param maxConnections   connections held at once; more are closed before TLS
+     * @param maxPerAddress    connections from one source address (a site's NAT may hold many machines)
+     */
+    public record Limits(Duration idleTimeout, Duration handshakeTimeout, Duration authTimeout, int maxConnections,
+                         int maxPerAddress, int backlog) {
+        public static Limits defaults() {
+            return new Limits(Duration.ofSeconds(90), Duration.ofSeconds(10), Duration.ofSeconds(30), 50_000, 1_000, 4096);
+        }
+    }
+
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel listener;
@@ -46,27 +62,31 @@ public final class CiraServer implements AutoCloseable {
      * @param address where to listen; port 0 picks a free one
      * @throws IllegalStateException if the address cannot be bound
      */
-    public static CiraServer start(InetSocketAddress address, SslContext tls, CiraServices services, Duration idleTimeout,
-                                   int backlog) {
+    public static CiraServer start(InetSocketAddress address, SslContext tls, CiraServices services, Limits limits) {
         Objects.requireNonNull(tls);
         Objects.requireNonNull(services);
+        ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxPerAddress(), services.metrics());
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         try {
             ServerBootstrap bootstrap = new ServerBootstrap().group(boss, workers)
                     .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, backlog)
+                    .option(ChannelOption.SO_BACKLOG, limits.backlog())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            var sslHandler = tls.newHandler(ch.alloc());
+                            sslHandler.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
                             ch.pipeline()
-                                    .addLast("tls", tls.newHandler(ch.alloc()))
-                                    .addLast("idle", new IdleStateHandler(idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                                    .addLast("limits", limiter)
+                                    .addLast("tls", sslHandler)
+                                    .addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0,
+                                            TimeUnit.MILLISECONDS))
                                     .addLast("apf-decoder", new ApfDecoder())
                                     .addLast("apf-encoder", ENCODER)
-                                    .addLast("session", new CiraConnection(services));
+                                    .addLast("session", new CiraConnection(services, limits.authTimeout()));
                         }
                     });
             Channel listener = bootstrap.bind(address).syncUninterruptibly().channel();

@@ -294,6 +294,9 @@ public final class CiraDevice {
             });
             channels.put(c.ours, c);
             ctx.writeAndFlush(new ChannelOpenConfirmation(c.peer, c.ours, WINDOW));
+            if (misbehaviours.contains(CiraMisbehaviour.FLOOD_CHANNEL)) {
+                ctx.writeAndFlush(new ChannelData(c.peer, new byte[(int) Math.min(m.initialWindow() + 1, 1 << 20)]));
+            }
         }
 
         private void data(ChannelData m) {

@@ -9,5 +9,7 @@ public enum CiraMisbehaviour {
     /** Drops the TCP connection without a word when the gateway sends data on a channel. */
     VANISH_MID_CHANNEL,
     /** Never sends keep-alives (the gateway's idle timeout must drop it). */
-    SILENT
+    SILENT,
+    /** Answers a channel open by sending more data than the gateway's window allows. */
+    FLOOD_CHANNEL
 }
