@@ -71,7 +71,7 @@ public final class Node implements AutoCloseable {
     private static final java.time.Duration BRIDGE_READY_TIMEOUT = java.time.Duration.ofSeconds(60);
 
     /** What a person needs to reach this node. */
-    public record Endpoints(Path dataDir, String mqttHost, int mqttPort, Path caFile, String kafkaBootstrap,
+    public record Endpoints(Path dataDir, java.util.Set<Role> roles, String mqttHost, int mqttPort, Path caFile, String kafkaBootstrap,
                             String jdbcUrl, boolean superuserCreated, Path passwordFile, String metricsUrl,
                             boolean embeddedKafka, boolean embeddedDatabase, String apiUrl, String ciraHost, int ciraPort) { }
 
@@ -104,17 +104,23 @@ public final class Node implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Path dataDir = s.dataDir();
         // fail before starting anything when a port we need is taken
-        Ports.requireFree(s.broker().host(), s.broker().port(), "broker.mqtt.port");
-        s.broker().plainPort().ifPresent(p -> Ports.requireFree(s.broker().plainHost(), p, "broker.plain.port"));
+        if (s.runs(Role.BROKER)) {
+            Ports.requireFree(s.broker().host(), s.broker().port(), "broker.mqtt.port");
+            s.broker().plainPort().ifPresent(p -> Ports.requireFree(s.broker().plainHost(), p, "broker.plain.port"));
+        }
         if (s.embeddedKafka()) {
             Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.kafkaPort(), "kafka.port");
         }
-        if (s.database().mode() == DatabaseConfig.Mode.EMBEDDED) {
+        if (s.database().mode() == DatabaseConfig.Mode.EMBEDDED && !s.sharedEmbeddedDatabase()) {
             Ports.requireFree(java.net.InetAddress.getLoopbackAddress(), s.database().port(), "database.port");
         }
         Ports.requireFree(s.metricsHost(), s.metricsPort(), "metrics.port");
-        Ports.requireFree(s.apiHost(), s.apiPort(), "api.port");
-        Ports.requireFree(s.cira().host(), s.cira().port(), "cira.port");
+        if (s.runs(Role.API)) {
+            Ports.requireFree(s.apiHost(), s.apiPort(), "api.port");
+        }
+        if (s.runs(Role.GATEWAY)) {
+            Ports.requireFree(s.cira().host(), s.cira().port(), "cira.port");
+        }
 
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
         meters = registry;
@@ -125,12 +131,27 @@ public final class Node implements AutoCloseable {
         started.push(secrets);
 
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), clock);
-        IssuedCertificate brokerCert = ca.loadOrIssueServer(dataDir.resolve("tls"), "broker", s.tlsDnsNames(), s.tlsIpAddresses());
-        SslContext mqttTls = TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty());
-        java.util.Map<String, java.security.cert.X509Certificate> watched =
-                java.util.Map.of("ca", ca.certificate(), "broker", brokerCert.certificate());
+        java.util.Map<String, java.security.cert.X509Certificate> watched = new java.util.TreeMap<>();
+        watched.put("ca", ca.certificate());
+        IssuedCertificate brokerCert = null;
+        if (s.runs(Role.BROKER)) {
+            brokerCert = ca.loadOrIssueServer(dataDir.resolve("tls"), certName("broker", s), s.tlsDnsNames(), s.tlsIpAddresses());
+            watched.put("broker", brokerCert.certificate());
+        }
+        IssuedCertificate apiCert = null;
+        if (s.runs(Role.API)) {
+            apiCert = ca.loadOrIssueServer(dataDir.resolve("tls"), certName("api", s), s.tlsDnsNames(), s.tlsIpAddresses());
+            watched.put("api", apiCert.certificate());
+        }
+        IssuedCertificate ciraCert = null;
+        if (s.runs(Role.GATEWAY)) {
+            ciraCert = ca.loadOrIssueServer(dataDir.resolve("tls"), certName("cira", s), s.tlsDnsNames(), s.tlsIpAddresses());
+            watched.put("cira", ciraCert.certificate());
+        }
 
-        Database database = Database.start(s.database(), dataDir, () -> secrets.get(NodeSettings.DATABASE_PASSWORD)
+        Database database = s.sharedEmbeddedDatabase()
+                ? connectShared(dataDir, s.database().port(), s.database().poolSize())
+                : Database.start(s.database(), dataDir, () -> secrets.get(NodeSettings.DATABASE_PASSWORD)
                 .orElseThrow(() -> new StartupException(StartupException.CONFIGURATION,
                         "database.url is set but the secret store has no '" + NodeSettings.DATABASE_PASSWORD
                                 + "'; store it with: amtbus secret put " + NodeSettings.DATABASE_PASSWORD + " < file"))
@@ -181,6 +202,8 @@ public final class Node implements AutoCloseable {
         }
 
         Principals principals = new Principals();
+        MqttBroker broker = null;
+        GoAuthApi api = null;
         AccessLoader accessLoader = new AccessLoader(accounts, new GrantStore(database.dataSource()));
         // one authenticator, so MQTT and HTTP share one lockout: switching protocol earns no extra guesses
         PasswordAuthenticator passwords = new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock));
@@ -188,112 +211,141 @@ public final class Node implements AutoCloseable {
                 accessLoader, principals, this::auditLogin);
         LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
-        IssuedCertificate apiCert = ca.loadOrIssueServer(dataDir.resolve("tls"), "api", s.tlsDnsNames(), s.tlsIpAddresses());
-        GoAuthApi api = GoAuthApi.start(new java.net.InetSocketAddress(s.apiHost(), s.apiPort()),
-                TlsContexts.jdkServerContext(apiCert), passwords, accessLoader,
-                new GoAuthApi.Listener() {
-                    @Override
-                    public void login(String username, String clientId, LoginResult result, String source) {
-                        auditLogin("http", username, clientId, result, source);
-                    }
+        if (s.runs(Role.API)) {
+            api = GoAuthApi.start(new java.net.InetSocketAddress(s.apiHost(), s.apiPort()),
+                    TlsContexts.jdkServerContext(apiCert), passwords, accessLoader,
+                    new GoAuthApi.Listener() {
+                        @Override
+                        public void login(String username, String clientId, LoginResult result, String source) {
+                            auditLogin("http", username, clientId, result, source);
+                        }
 
-                    @Override
-                    public void denied(String action, String topic, String username, String clientId, String source) {
-                        meters.counter("amtbus.api.acl.denials", "action", action).increment();
-                        audit.event("acl.denied").actor(actor(username)).source(source).target(safe(topic))
-                                .outcome(AuditEvent.Outcome.DENIED).reason(action + " not allowed")
-                                .detail("protocol", "http").emit();
-                    }
-                });
-        started.push(api);
+                        @Override
+                        public void denied(String action, String topic, String username, String clientId, String source) {
+                            meters.counter("amtbus.api.acl.denials", "action", action).increment();
+                            audit.event("acl.denied").actor(actor(username)).source(source).target(safe(topic))
+                                    .outcome(AuditEvent.Outcome.DENIED).reason(action + " not allowed")
+                                    .detail("protocol", "http").emit();
+                        }
+                    });
+            started.push(api);
+        }
 
-        Producer<String, byte[]> bridgeProducer = clients.producer("command-bridge");
-        started.push(bridgeProducer::close);
-        CommandBridge commandBridge = new CommandBridge(bridgeProducer, clock, (topic, principal, clientId, reason) ->
-                audit.event("command.rejected").actor(actor(principal)).target(topic)
-                        .outcome(AuditEvent.Outcome.ERROR).reason(reason).emit());
+        if (s.runs(Role.BROKER)) {
+            Producer<String, byte[]> bridgeProducer = clients.producer("command-bridge");
+            started.push(bridgeProducer::close);
+            CommandBridge commandBridge = new CommandBridge(bridgeProducer, clock, (topic, principal, clientId, reason) ->
+                    audit.event("command.rejected").actor(actor(principal)).target(topic)
+                            .outcome(AuditEvent.Outcome.ERROR).reason(reason).emit());
 
-        FunctionCounter.builder("amtbus.bridge.commands.forwarded", commandBridge, CommandBridge::forwardedCount).register(registry);
-        FunctionCounter.builder("amtbus.bridge.commands.failed", commandBridge, CommandBridge::failedCount).register(registry);
+            FunctionCounter.builder("amtbus.bridge.commands.forwarded", commandBridge, CommandBridge::forwardedCount).register(registry);
+            FunctionCounter.builder("amtbus.bridge.commands.failed", commandBridge, CommandBridge::failedCount).register(registry);
 
-        Sessions sessions = new Sessions();
-        MqttBroker broker = new MqttBroker(s.broker());
-        broker.start(mqttTls, authenticator, authorizer, List.of(commandBridge, sessions));
-        started.push(broker);
+            Sessions sessions = new Sessions();
+            broker = new MqttBroker(s.broker());
+            broker.start(TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty()), authenticator, authorizer,
+                    List.of(commandBridge, sessions));
+            started.push(broker);
 
-        // every broker acts on every access change: forget the cached account, end sessions whose access shrank
-        AccessChangeListener accessChanges = new AccessChangeListener(
-                clients.consumer("broker-acl-" + s.nodeId(), KafkaClients.OffsetReset.LATEST), change -> {
-                    principals.refresh(change.account(), name -> accessLoader.load(new AccountName(name)));
-                    if (change.kind().cutsSessions()) {
-                        for (String clientId : sessions.clientsOf(change.account())) {
-                            if (broker.disconnect(clientId)) {
-                                audit.event("session.revoked").actor(AuditEvent.Actor.system(SERVICE_NAME))
-                                        .target(safe(clientId)).reason(change.kind().name().toLowerCase(java.util.Locale.ROOT))
-                                        .detail("account", change.account()).emit();
+            // every broker acts on every access change: forget the cached account, end sessions whose access shrank
+            MqttBroker runningBroker = broker;
+            AccessChangeListener accessChanges = new AccessChangeListener(
+                    clients.consumer("broker-acl-" + s.nodeId(), KafkaClients.OffsetReset.LATEST), change -> {
+                        principals.refresh(change.account(), name -> accessLoader.load(new AccountName(name)));
+                        if (change.kind().cutsSessions()) {
+                            for (String clientId : sessions.clientsOf(change.account())) {
+                                if (runningBroker.disconnect(clientId)) {
+                                    audit.event("session.revoked").actor(AuditEvent.Actor.system(SERVICE_NAME))
+                                            .target(safe(clientId)).reason(change.kind().name().toLowerCase(java.util.Locale.ROOT))
+                                            .detail("account", change.account()).emit();
+                                }
                             }
                         }
-                    }
-                });
-        accessChanges.start();
-        started.push(accessChanges);
-        if (!accessChanges.awaitReady(BRIDGE_READY_TIMEOUT)) {
-            throw new StartupException(StartupException.ENVIRONMENT,
-                    "the access-change listener got no Kafka partition within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+                    });
+            accessChanges.start();
+            started.push(accessChanges);
+            if (!accessChanges.awaitReady(BRIDGE_READY_TIMEOUT)) {
+                throw new StartupException(StartupException.ENVIRONMENT,
+                        "the access-change listener got no Kafka partition within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+            }
+
+            EventBridge eventBridge = new EventBridge(
+                    clients.consumer("broker-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
+                    List.of(KafkaTopics.RESULTS, KafkaTopics.PRESENCE, KafkaTopics.EVENTS, KafkaTopics.ALERTS),
+                    new EventRoutes(new SchemaValidator()), runningBroker::publishInternal);
+            FunctionCounter.builder("amtbus.bridge.events.published", eventBridge, EventBridge::publishedCount).register(registry);
+            FunctionCounter.builder("amtbus.bridge.events.rejected", eventBridge, EventBridge::rejectedCount).register(registry);
+            eventBridge.start();
+            started.push(eventBridge);
+            if (!eventBridge.awaitReady(BRIDGE_READY_TIMEOUT)) {
+                throw new StartupException(StartupException.ENVIRONMENT,
+                        "the event bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+            }
         }
 
-        EventBridge eventBridge = new EventBridge(
-                clients.consumer("broker-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
-                List.of(KafkaTopics.RESULTS, KafkaTopics.PRESENCE, KafkaTopics.EVENTS, KafkaTopics.ALERTS),
-                new EventRoutes(new SchemaValidator()), broker::publishInternal);
-        FunctionCounter.builder("amtbus.bridge.events.published", eventBridge, EventBridge::publishedCount).register(registry);
-        FunctionCounter.builder("amtbus.bridge.events.rejected", eventBridge, EventBridge::rejectedCount).register(registry);
-        eventBridge.start();
-        started.push(eventBridge);
-        if (!eventBridge.awaitReady(BRIDGE_READY_TIMEOUT)) {
-            throw new StartupException(StartupException.ENVIRONMENT,
-                    "the event bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+        // the audit sink resumes amtbus.audit from its last commit, so no event of the parts before it is missed
+        if (s.runs(Role.AUDIT_SINK)) {
+            AuditService auditSink = AuditService.start(database.dataSource(), clients, secrets, AuditSinkConfig.defaults(), clock);
+            started.push(auditSink);
+            FunctionCounter.builder("amtbus.audit.sink.stored", auditSink.sink(), org.amtbus.audit.sink.AuditSink::storedCount)
+                    .register(registry);
+            FunctionCounter.builder("amtbus.audit.sink.rejected", auditSink.sink(), org.amtbus.audit.sink.AuditSink::rejectedCount)
+                    .register(registry);
         }
 
-        // the audit sink first among the roles, so the events of everything after it are chained as they come
-        AuditService auditSink = AuditService.start(database.dataSource(), clients, secrets, AuditSinkConfig.defaults(), clock);
-        started.push(auditSink);
-        FunctionCounter.builder("amtbus.audit.sink.stored", auditSink.sink(), org.amtbus.audit.sink.AuditSink::storedCount)
-                .register(registry);
-        FunctionCounter.builder("amtbus.audit.sink.rejected", auditSink.sink(), org.amtbus.audit.sink.AuditSink::rejectedCount)
-                .register(registry);
-
-        CommandRouterRole router = CommandRouterRole.start(new CommandRouterRole.Settings(s.router().resultDeadline(),
-                        CommandRouterRole.Settings.defaults().dedupeWindow(), s.router().defaultTtlSeconds(),
-                        CommandRouterRole.Settings.defaults().sweepPeriod()),
-                database.dataSource(), accessLoader, clients, audit, registry, clock);
-        started.push(router);
-
-        CiraGateway ciraGateway;
-        IssuedCertificate ciraCert = ca.loadOrIssueServer(dataDir.resolve("tls"), "cira", s.tlsDnsNames(), s.tlsIpAddresses());
-        CiraGateway.Settings gatewayDefaults = CiraGateway.Settings.defaults(s.cira().gatewayId(),
-                new java.net.InetSocketAddress(s.cira().host(), s.cira().port()));
-        try (var admin = clients.admin()) {
-            Topics.Settings topicSettings = Topics.Settings.embedded();
-            ciraGateway = CiraGateway.start(new CiraGateway.Settings(gatewayDefaults.id(), gatewayDefaults.address(),
-                            s.cira().leaseTime(), s.cira().limits(), gatewayDefaults.channelTimeout(),
-                            gatewayDefaults.exchangeTimeout(), gatewayDefaults.session()),
-                    ciraCert, database.dataSource(), secrets, clients,
-                    new Topics(admin, new Topics.Settings(topicSettings.commandPartitions(), topicSettings.partitions(),
-                            s.kafkaReplicationFactor())), audit, registry, clock);
-        } catch (IllegalStateException e) {
-            throw new StartupException(StartupException.ENVIRONMENT, OneLine.of(e));
+        if (s.runs(Role.ROUTER)) {
+            CommandRouterRole router = CommandRouterRole.start(new CommandRouterRole.Settings(s.router().resultDeadline(),
+                            CommandRouterRole.Settings.defaults().dedupeWindow(), s.router().defaultTtlSeconds(),
+                            CommandRouterRole.Settings.defaults().sweepPeriod()),
+                    database.dataSource(), accessLoader, clients, audit, registry, clock);
+            started.push(router);
         }
-        started.push(ciraGateway);
+
+        CiraGateway ciraGateway = null;
+        if (s.runs(Role.GATEWAY)) {
+            CiraGateway.Settings gatewayDefaults = CiraGateway.Settings.defaults(s.cira().gatewayId(),
+                    new java.net.InetSocketAddress(s.cira().host(), s.cira().port()));
+            try (var admin = clients.admin()) {
+                Topics.Settings topicSettings = Topics.Settings.embedded();
+                ciraGateway = CiraGateway.start(new CiraGateway.Settings(gatewayDefaults.id(), gatewayDefaults.address(),
+                                s.cira().leaseTime(), s.cira().limits(), gatewayDefaults.channelTimeout(),
+                                gatewayDefaults.exchangeTimeout(), gatewayDefaults.session()),
+                        ciraCert, database.dataSource(), secrets, clients,
+                        new Topics(admin, new Topics.Settings(topicSettings.commandPartitions(), topicSettings.partitions(),
+                                s.kafkaReplicationFactor())), audit, registry, clock);
+            } catch (IllegalStateException e) {
+                throw new StartupException(StartupException.ENVIRONMENT, OneLine.of(e));
+            }
+            started.push(ciraGateway);
+        }
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();
-        endpoints = new Endpoints(dataDir, s.broker().host().getHostAddress(), broker.tlsPort(), ca.certificateFile(),
+        endpoints = new Endpoints(dataDir, s.roles(), s.broker().host().getHostAddress(), broker == null ? 0 : broker.tlsPort(),
+                ca.certificateFile(),
                 kafkaConfig.bootstrapServers(), database.jdbcUrl(), bootstrap.superuserCreated(), bootstrap.passwordFile(),
                 "http://" + hostForUrl(s.metricsHost()) + ":" + metrics.port() + "/metrics",
                 s.embeddedKafka(), s.database().mode() == DatabaseConfig.Mode.EMBEDDED,
-                "https://" + hostForUrl(s.apiHost()) + ":" + api.port() + "/api/v1/",
-                s.cira().host().getHostAddress(), ciraGateway.port());
-        LOG.info("event=node.started node={} mqttPort={} kafka={}", s.nodeId(), broker.tlsPort(), kafkaConfig.bootstrapServers());
+                api == null ? null : "https://" + hostForUrl(s.apiHost()) + ":" + api.port() + "/api/v1/",
+                s.cira().host().getHostAddress(), ciraGateway == null ? 0 : ciraGateway.port());
+        LOG.info("event=node.started node={} roles={} kafka={}", s.nodeId(), s.roles(), kafkaConfig.bootstrapServers());
+    }
+
+    /**
+     * A service certificate's file name: {@code broker}, {@code cira}, {@code api} for the default node, with the node
+     * id appended otherwise, so processes sharing a data directory never write each other's key files.
+     */
+    private static String certName(String role, NodeSettings s) {
+        return s.nodeId().equals("node-1") ? role : role + "-" + s.nodeId();
+    }
+
+    /** The embedded PostgreSQL another process of this data directory runs (a multi-process node on one machine). */
+    private static Database connectShared(Path dataDir, int port, int poolSize) {
+        try {
+            return Database.connectToRunningEmbedded(dataDir, port, poolSize);
+        } catch (IllegalStateException e) {
+            throw new StartupException(StartupException.ENVIRONMENT, "database.embeddedShared: no embedded PostgreSQL of "
+                    + dataDir + " answers on port " + port + "; start the process that runs it first: " + OneLine.of(e));
+        }
     }
 
     private void auditLogin(String username, String clientId, LoginResult result) {

@@ -23,7 +23,20 @@ import org.amtbus.platform.kafka.KafkaConfig;
 public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, DatabaseConfig database, int kafkaPort,
                            List<String> tlsDnsNames, List<InetAddress> tlsIpAddresses, InetAddress metricsHost,
                            int metricsPort, Optional<KafkaConfig> externalKafka, short kafkaReplicationFactor,
-                           Lockout lockout, InetAddress apiHost, int apiPort, Cira cira, Router router) {
+                           Lockout lockout, InetAddress apiHost, int apiPort, Cira cira, Router router,
+                           java.util.Set<Role> roles, boolean sharedEmbeddedDatabase) {
+
+    /** Whether this process runs {@code role}. */
+    public boolean runs(Role role) {
+        return roles.contains(role);
+    }
+
+    /** The same settings with other roles (the {@code --roles} option wins over {@code app.roles}). */
+    NodeSettings withRoles(java.util.Set<Role> other) {
+        return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, tlsDnsNames, tlsIpAddresses, metricsHost,
+                metricsPort, externalKafka, kafkaReplicationFactor, lockout, apiHost, apiPort, cira, router,
+                java.util.Set.copyOf(other), sharedEmbeddedDatabase);
+    }
 
     /** The CIRA listener of the gateway role; {@code gatewayId} names its Kafka topic and its leases. */
     public record Cira(InetAddress host, int port, org.amtbus.schemas.model.GatewayId gatewayId,
@@ -72,7 +85,9 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
 
     static NodeSettings from(Path dataDir, Settings s) {
         String nodeId = s.string("app.nodeId", "node-1", NODE_ID, "a node id of lowercase letters, digits and '-'");
-        BrokerConfig defaults = BrokerConfig.defaults(dataDir.resolve("broker"));
+        // one session store per broker process, so several brokers may share a data directory on one machine
+        BrokerConfig defaults = BrokerConfig.defaults(nodeId.equals("node-1") ? dataDir.resolve("broker")
+                : dataDir.resolve("broker-" + nodeId));
         Optional<Integer> plainPort = s.bool("broker.plain.enabled", false)
                 ? Optional.of(s.port("broker.plain.port", 1883, true)) : Optional.empty();
         BrokerConfig broker = new BrokerConfig(
@@ -143,8 +158,19 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         Router router = new Router(s.duration("router.resultDeadline", java.time.Duration.ofSeconds(120),
                 java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(1)),
                 s.intIn("router.defaultTtlSeconds", 300, 1, org.amtbus.schemas.model.Command.MAX_TTL_SECONDS));
+        java.util.Set<Role> roles;
+        try {
+            roles = Role.parse(s.list("app.roles", List.of("all")));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("app.roles: " + e.getMessage());
+        }
+        boolean shared = s.bool("database.embeddedShared", false);
+        if (shared && database.mode() != DatabaseConfig.Mode.EMBEDDED) {
+            throw new ConfigException("database.embeddedShared: only without database.url");
+        }
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
-                metricsHost, metricsPort, externalKafka, replicationFactor, lockout, apiHost, apiPort, cira, router);
+                metricsHost, metricsPort, externalKafka, replicationFactor, lockout, apiHost, apiPort, cira, router,
+                java.util.Set.copyOf(roles), shared);
     }
 
     /**

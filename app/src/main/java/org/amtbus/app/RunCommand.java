@@ -23,18 +23,22 @@ final class RunCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--roles", split = ",", paramLabel = "ROLE",
-            description = "Roles to run; today only 'all' (broker with embedded Kafka and PostgreSQL).")
-    List<String> roles = List.of("all");
+            description = "Roles to run: all (default, or app.roles), or any of broker, api, gateway, router, audit-sink.")
+    List<String> roles;
 
     @Override
     public Integer call() {
-        if (!roles.equals(List.of("all"))) {
-            throw new StartupException(StartupException.CONFIGURATION,
-                    "--roles: only 'all' is available in this version (separate roles arrive with the compose deployment)");
-        }
         Path dir = DataDirectory.resolve(dataDir);
+        NodeSettings settings = NodeSettings.load(dir, config);
+        if (roles != null) {
+            try {
+                settings = settings.withRoles(Role.parse(roles));
+            } catch (IllegalArgumentException e) {
+                throw new StartupException(StartupException.CONFIGURATION, "--roles: " + e.getMessage());
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        Node node = Node.start(NodeSettings.load(dir, config));
+        Node node = Node.start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             stopped.countDown();
@@ -50,12 +54,19 @@ final class RunCommand implements Callable<Integer> {
 
     private static void printEndpoints(Node node, PrintStream out) {
         Node.Endpoints e = node.endpoints();
-        out.println("amtbus is running. Data directory: " + e.dataDir());
-        out.println("  MQTT over TLS       mqtts://" + e.mqttHost() + ":" + e.mqttPort()
-                + "   (TLS 1.3; CA certificate: " + e.caFile() + ")");
-        out.println("  CIRA (AMT devices)  " + e.ciraHost() + ":" + e.ciraPort()
-                + "   (TLS 1.3, and TLS 1.2 with ECDHE+AEAD for older firmware)");
-        out.println("  ACL API (go-auth)   " + e.apiUrl() + "{auth,superuser,aclcheck}   (TLS 1.3)");
+        out.println("amtbus is running (roles: " + String.join(", ", e.roles().stream().map(r -> r.wireName).sorted().toList())
+                + "). Data directory: " + e.dataDir());
+        if (e.mqttPort() > 0) {
+            out.println("  MQTT over TLS       mqtts://" + e.mqttHost() + ":" + e.mqttPort()
+                    + "   (TLS 1.3; CA certificate: " + e.caFile() + ")");
+        }
+        if (e.ciraPort() > 0) {
+            out.println("  CIRA (AMT devices)  " + e.ciraHost() + ":" + e.ciraPort()
+                    + "   (TLS 1.3, and TLS 1.2 with ECDHE+AEAD for older firmware)");
+        }
+        if (e.apiUrl() != null) {
+            out.println("  ACL API (go-auth)   " + e.apiUrl() + "{auth,superuser,aclcheck}   (TLS 1.3)");
+        }
         out.println("  Kafka               " + e.kafkaBootstrap() + (e.embeddedKafka() ? "   (embedded, loopback only)" : "   (external)"));
         out.println("  PostgreSQL          " + e.jdbcUrl() + (e.embeddedDatabase() ? "   (embedded, loopback only)" : "   (external)"));
         out.println("  Metrics             " + e.metricsUrl() + "   (Prometheus text format)");

@@ -99,13 +99,18 @@ public final class Database implements AutoCloseable {
      * @throws IllegalStateException when this data directory has no embedded cluster
      */
     public static Database connectToRunningEmbedded(Path dataDir, int port) {
+        return connectToRunningEmbedded(dataDir, port, 2);
+    }
+
+    /** As {@link #connectToRunningEmbedded(Path, int)}, with a pool for a server process that shares the cluster. */
+    public static Database connectToRunningEmbedded(Path dataDir, int port, int poolSize) {
         Path passwordFile = dataDir.resolve(EMBEDDED_DIRECTORY).resolve("superuser-password");
         if (!java.nio.file.Files.exists(passwordFile)) {
             throw new IllegalStateException("no embedded PostgreSQL in " + dataDir + "; start it with: amtbus run");
         }
         SuperuserPassword password = SuperuserPassword.loadOrCreate(passwordFile);
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + DatabaseConfig.EMBEDDED_DATABASE;
-        return connect(url, EmbeddedPostgres.SUPERUSER, () -> password.reveal().toCharArray(), 2, null);
+        return connect(url, EmbeddedPostgres.SUPERUSER, () -> password.reveal().toCharArray(), poolSize, null);
     }
 
     /** Connects to an existing server (external mode and tests): builds the pool and migrates. */
