@@ -14,7 +14,7 @@ import org.amtbus.platform.device.DeviceLeases;
 import org.amtbus.platform.device.DeviceRegistry;
 import org.amtbus.platform.device.DeviceSecrets;
 import org.amtbus.platform.secret.Passwords;
-import org.amtbus.platform.secret.SealedFileSecretStore;
+import org.amtbus.platform.secret.SecretStore;
 import org.amtbus.platform.secret.Secret;
 import org.amtbus.platform.tls.OwnerOnlyFiles;
 import org.amtbus.schemas.model.DeviceGuid;
@@ -74,7 +74,7 @@ final class DeviceCommand {
             String username = ciraUsername == null ? Device.defaultCiraUsername(id) : ciraUsername;
             Path dir = DataDirectory.resolve(dataDir);
             try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SealedFileSecretStore store = SecretCommand.open(dataDir)) {
+                 SecretStore store = SecretCommand.open(dataDir, config)) {
                 DeviceEnrollment enrollment = new DeviceEnrollment(new DeviceRegistry(node.database.dataSource()),
                         new DeviceSecrets(store), node.audit, Clock.systemUTC());
                 boolean added;
@@ -140,7 +140,7 @@ final class DeviceCommand {
         public Integer call() {
             DeviceGuid id = parse(guid);
             try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SealedFileSecretStore store = SecretCommand.open(dataDir)) {
+                 SecretStore store = SecretCommand.open(dataDir, config)) {
                 boolean removed = new DeviceEnrollment(new DeviceRegistry(node.database.dataSource()), new DeviceSecrets(store),
                         node.audit, Clock.systemUTC()).remove(id, node.actor);
                 System.out.println(removed ? "removed device " + id : "no device " + id);

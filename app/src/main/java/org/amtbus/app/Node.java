@@ -127,7 +127,7 @@ public final class Node implements AutoCloseable {
         MetricsServer metrics = MetricsServer.start(registry, s.metricsHost(), s.metricsPort());
         started.push(metrics);
 
-        SecretStore secrets = SealedFileSecretStore.open(dataDir.resolve("secrets"));
+        SecretStore secrets = SecretStores.open(s);
         started.push(secrets);
 
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(dataDir.resolve("tls"), clock);

@@ -13,7 +13,7 @@ import org.amtbus.platform.db.Database;
 import org.amtbus.platform.db.DatabaseConfig;
 import org.amtbus.platform.kafka.KafkaClients;
 import org.amtbus.platform.kafka.KafkaConfig;
-import org.amtbus.platform.secret.SealedFileSecretStore;
+import org.amtbus.platform.secret.SecretStore;
 import org.amtbus.schemas.model.AuditEvent;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -44,7 +44,7 @@ final class NodeConnection implements AutoCloseable {
             if (settings.database().mode() == DatabaseConfig.Mode.EMBEDDED) {
                 database = Database.connectToRunningEmbedded(dataDir, settings.database().port());
             } else {
-                try (SealedFileSecretStore secrets = SealedFileSecretStore.open(dataDir.resolve("secrets"))) {
+                try (SecretStore secrets = SecretStores.open(settings)) {
                     char[] password = secrets.get(NodeSettings.DATABASE_PASSWORD).orElseThrow(() -> new StartupException(
                             StartupException.CONFIGURATION, "the secret store has no " + NodeSettings.DATABASE_PASSWORD)).revealChars();
                     database = Database.connect(settings.database().url(), settings.database().user(), () -> password,

@@ -24,7 +24,8 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                            List<String> tlsDnsNames, List<InetAddress> tlsIpAddresses, InetAddress metricsHost,
                            int metricsPort, Optional<KafkaConfig> externalKafka, short kafkaReplicationFactor,
                            Lockout lockout, InetAddress apiHost, int apiPort, Cira cira, Router router,
-                           java.util.Set<Role> roles, boolean sharedEmbeddedDatabase) {
+                           java.util.Set<Role> roles, boolean sharedEmbeddedDatabase,
+                           Optional<org.amtbus.platform.secret.VaultSecretStore.Config> vault) {
 
     /** Whether this process runs {@code role}. */
     public boolean runs(Role role) {
@@ -35,7 +36,7 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
     NodeSettings withRoles(java.util.Set<Role> other) {
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, tlsDnsNames, tlsIpAddresses, metricsHost,
                 metricsPort, externalKafka, kafkaReplicationFactor, lockout, apiHost, apiPort, cira, router,
-                java.util.Set.copyOf(other), sharedEmbeddedDatabase);
+                java.util.Set.copyOf(other), sharedEmbeddedDatabase, vault);
     }
 
     /** The CIRA listener of the gateway role; {@code gatewayId} names its Kafka topic and its leases. */
@@ -170,7 +171,36 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         }
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
                 metricsHost, metricsPort, externalKafka, replicationFactor, lockout, apiHost, apiPort, cira, router,
-                java.util.Set.copyOf(roles), shared);
+                java.util.Set.copyOf(roles), shared, vault(s));
+    }
+
+    /** {@code secrets.backend: vault} and its settings; the credential itself is only ever a file's path. */
+    private static Optional<org.amtbus.platform.secret.VaultSecretStore.Config> vault(Settings s) {
+        String backend = s.string("secrets.backend", "sealed", Pattern.compile("sealed|vault"), "sealed or vault");
+        if (backend.equals("sealed")) {
+            return Optional.empty();
+        }
+        String address = s.raw("secrets.vault.address").orElseThrow(
+                () -> new ConfigException("secrets.vault.address: required with secrets.backend: vault"));
+        String auth = s.string("secrets.vault.auth", "token", Pattern.compile("token|approle"), "token or approle");
+        org.amtbus.platform.secret.VaultSecretStore.Auth credential = auth.equals("token")
+                ? new org.amtbus.platform.secret.VaultSecretStore.Auth.Token(Path.of(s.raw("secrets.vault.tokenFile")
+                        .orElseThrow(() -> new ConfigException("secrets.vault.tokenFile: required with secrets.vault.auth: token"))))
+                : new org.amtbus.platform.secret.VaultSecretStore.Auth.AppRole(
+                        s.raw("secrets.vault.roleId").orElseThrow(
+                                () -> new ConfigException("secrets.vault.roleId: required with secrets.vault.auth: approle")),
+                        Path.of(s.raw("secrets.vault.secretIdFile").orElseThrow(() -> new ConfigException(
+                                "secrets.vault.secretIdFile: required with secrets.vault.auth: approle"))),
+                        s.string("secrets.vault.appRolePath", "approle", Pattern.compile("[a-z0-9][a-z0-9/_-]{0,63}"),
+                                "an auth mount path"));
+        try {
+            return Optional.of(new org.amtbus.platform.secret.VaultSecretStore.Config(java.net.URI.create(address),
+                    s.string("secrets.vault.mount", "secret", Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}"), "a mount name"),
+                    s.string("secrets.vault.prefix", "amtbus", Pattern.compile("[a-z0-9][a-z0-9._/-]{0,255}"), "a path"),
+                    credential, s.raw("secrets.vault.caFile").map(Path::of)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("secrets.vault: " + e.getMessage());
+        }
     }
 
     /**

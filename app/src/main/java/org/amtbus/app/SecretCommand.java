@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import org.amtbus.platform.secret.SealedFileSecretStore;
+import org.amtbus.platform.secret.SecretStore;
 import org.amtbus.platform.secret.Secret;
 import org.amtbus.platform.secret.SecretName;
 import picocli.CommandLine.Command;
@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
         subcommands = {SecretCommand.Put.class, SecretCommand.ListNames.class, SecretCommand.Delete.class})
 final class SecretCommand {
 
-    static SealedFileSecretStore open(Path dataDir) {
-        return SealedFileSecretStore.open(DataDirectory.resolve(dataDir).resolve("secrets"));
+    /** The node's secret store as its settings name it (the sealed file store, or Vault). */
+    static SecretStore open(Path dataDir, Path config) {
+        return SecretStores.open(NodeSettings.load(DataDirectory.resolve(dataDir), config));
     }
 
     @Command(name = "put", mixinStandardHelpOptions = true,
@@ -29,13 +30,14 @@ final class SecretCommand {
     static final class Put implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() throws IOException {
             SecretName secretName = parse(name);
             byte[] value = Stdin.readSecret(System.in, "secret put");
             try {
-                try (SealedFileSecretStore store = open(dataDir)) {
+                try (SecretStore store = open(dataDir, config)) {
                     store.put(secretName, Secret.ofBytes(value));
                 }
                 System.out.println("stored " + secretName);
@@ -50,10 +52,11 @@ final class SecretCommand {
     static final class ListNames implements Callable<Integer> {
         @Option(names = "--prefix", defaultValue = "") String prefix;
         @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() {
-            try (SealedFileSecretStore store = open(dataDir)) {
+            try (SecretStore store = open(dataDir, config)) {
                 store.list(prefix).forEach(System.out::println);
             }
             return 0;
@@ -64,10 +67,11 @@ final class SecretCommand {
     static final class Delete implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() {
-            try (SealedFileSecretStore store = open(dataDir)) {
+            try (SecretStore store = open(dataDir, config)) {
                 boolean removed = store.delete(parse(name));
                 System.out.println(removed ? "deleted " + name : "no secret named " + name);
                 return removed ? 0 : 1;

@@ -17,7 +17,7 @@ import org.amtbus.platform.device.DeviceEnrollment;
 import org.amtbus.platform.device.DeviceRegistry;
 import org.amtbus.platform.device.DeviceSecrets;
 import org.amtbus.platform.secret.Passwords;
-import org.amtbus.platform.secret.SealedFileSecretStore;
+import org.amtbus.platform.secret.SecretStore;
 import org.amtbus.platform.secret.Secret;
 import org.amtbus.platform.tls.CertificateAuthority;
 import org.amtbus.platform.tls.TlsContexts;
@@ -58,7 +58,7 @@ final class SimCommand implements Callable<Integer> {
         List<SimulatedDevice> fleet = new ArrayList<>();
         SecureRandom random = new SecureRandom();
         try (NodeConnection node = NodeConnection.open(dataDir, config);
-             SealedFileSecretStore store = SecretCommand.open(dataDir)) {
+             SecretStore store = SecretCommand.open(dataDir, config)) {
             DeviceRegistry registry = new DeviceRegistry(node.database.dataSource());
             DeviceSecrets secrets = new DeviceSecrets(store);
             DeviceEnrollment enrollment = new DeviceEnrollment(registry, secrets, node.audit, Clock.systemUTC());

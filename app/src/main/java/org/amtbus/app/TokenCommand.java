@@ -10,7 +10,7 @@ import org.amtbus.acl.login.LoginThrottle;
 import org.amtbus.acl.login.PasswordAuthenticator;
 import org.amtbus.acl.password.PasswordHasher;
 import org.amtbus.acl.token.TokenService;
-import org.amtbus.platform.secret.SealedFileSecretStore;
+import org.amtbus.platform.secret.SecretStore;
 import org.amtbus.schemas.model.AuditEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +35,7 @@ final class TokenCommand extends UserCommand.Target implements Callable<Integer>
                 .duration("ttl", TokenService.DEFAULT_TTL, Duration.ofMinutes(1), TokenService.MAX_TTL);
         byte[] password = Stdin.readSecret(System.in, "password");
         try (NodeConnection node = NodeConnection.open(dataDir, config);
-             SealedFileSecretStore secrets = SecretCommand.open(dataDir)) {
+             SecretStore secrets = SecretCommand.open(dataDir, config)) {
             PasswordAuthenticator check = new PasswordAuthenticator(new AccountStore(node.database.dataSource()),
                     new PasswordHasher(), new LoginThrottle(LoginThrottle.DEFAULT_THRESHOLD, LoginThrottle.DEFAULT_BASE_LOCK,
                     LoginThrottle.DEFAULT_MAX_LOCK, Clock.systemUTC()));
