@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code amtbus cert}: certificate tooling beside the dev CA. */
 @Command(name = "cert", mixinStandardHelpOptions = true, description = "Certificate tooling.",
-        subcommands = {CertCommand.Csr.class})
+        subcommands = {CertCommand.Csr.class, CertCommand.Issue.class})
 final class CertCommand {
 
     /** {@code amtbus cert csr}: a key and a signing request for an organization's own CA. */
@@ -48,6 +48,39 @@ final class CertCommand {
             CertificateRequests.Written written = CertificateRequests.write(out.toAbsolutePath(), name, cn, dns, addresses);
             System.out.println("request: " + written.request());
             System.out.println("key:     " + written.key() + " (0600; keep it on this machine)");
+            return 0;
+        }
+    }
+
+    /** {@code amtbus cert issue}: a server certificate from the node's dev CA, e.g. for Kafka or PostgreSQL in compose. */
+    @Command(name = "issue", mixinStandardHelpOptions = true,
+            description = "Issue (or keep, while valid for 30 more days) an ECDSA P-384 server certificate from the dev CA of "
+                    + "the data directory (created if absent): writes <out>/<name>.crt (with the chain) and <name>.key (0600).")
+    static final class Issue implements Callable<Integer> {
+        @Option(names = "--name", required = true) String name;
+        @Option(names = "--dns", split = ",", description = "DNS names for the certificate.") List<String> dns = new ArrayList<>();
+        @Option(names = "--ip", split = ",", description = "IP addresses for the certificate.") List<String> ips = new ArrayList<>();
+        @Option(names = "--out", description = "Directory to write to (default: <data-dir>/tls).") Path out;
+        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+
+        @Override
+        public Integer call() {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+                throw new StartupException(StartupException.CONFIGURATION, "--name: letters, digits, '.', '_' or '-' only");
+            }
+            List<InetAddress> addresses = new ArrayList<>();
+            for (String ip : ips) {
+                addresses.add(org.amtbus.platform.config.Settings.ipLiteral(ip).orElseThrow(() ->
+                        new StartupException(StartupException.CONFIGURATION, "--ip: '" + ip + "' is not an IP address")));
+            }
+            Path tls = DataDirectory.resolve(dataDir).resolve("tls");
+            var ca = org.amtbus.platform.tls.CertificateAuthority.loadOrCreate(tls, java.time.Clock.systemUTC());
+            Path target = out == null ? tls : out.toAbsolutePath();
+            var issued = ca.loadOrIssueServer(target, name, dns, addresses);
+            System.out.println("certificate: " + target.resolve(name + ".crt") + " (expires " + issued.certificate().getNotAfter()
+                    .toInstant() + ")");
+            System.out.println("key:         " + target.resolve(name + ".key") + " (0600)");
+            System.out.println("CA:          " + ca.certificateFile());
             return 0;
         }
     }
