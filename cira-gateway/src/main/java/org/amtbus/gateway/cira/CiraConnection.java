@@ -54,6 +54,8 @@ final class CiraConnection extends SimpleChannelInboundHandler<ApfMessage> imple
     private boolean announced;
     private volatile String closeReason;
     private int originatorPort;
+    /** Blocking work of this connection runs in order: a departure never overtakes the arrival it ends. */
+    private CompletableFuture<Void> blockingChain = CompletableFuture.completedFuture(null);
 
     private final java.time.Duration authTimeout;
 
@@ -133,7 +135,7 @@ final class CiraConnection extends SimpleChannelInboundHandler<ApfMessage> imple
 
     private void authenticate(ApfSession.Event.AuthenticationRequested request) {
         DeviceGuid guid = DeviceGuid.of(request.guid());
-        services.blocking().execute(() -> {
+        inOrder(() -> {
             DeviceAuthenticator.Result result = services.authenticator().check(guid, request.username(), request.password());
             onEventLoop(() -> authenticated(guid, result));
         });
@@ -164,7 +166,7 @@ final class CiraConnection extends SimpleChannelInboundHandler<ApfMessage> imple
             return;
         }
         announced = true;
-        services.blocking().execute(() -> {
+        inOrder(() -> {
             try {
                 services.presence().arrived(this);
             } catch (RuntimeException e) {
@@ -182,7 +184,7 @@ final class CiraConnection extends SimpleChannelInboundHandler<ApfMessage> imple
         streams.clear();
         if (announced) {
             String reason = closeReason == null ? "connection closed" : closeReason;
-            services.blocking().execute(() -> {
+            inOrder(() -> {
                 try {
                     services.presence().left(this, reason);
                 } catch (RuntimeException e) {
@@ -190,6 +192,14 @@ final class CiraConnection extends SimpleChannelInboundHandler<ApfMessage> imple
                 }
             });
         }
+    }
+
+    /** Event loop: runs {@code task} on the blocking executor after this connection's earlier blocking tasks. */
+    private void inOrder(Runnable task) {
+        blockingChain = blockingChain.thenRunAsync(task, services.blocking()).exceptionally(e -> {
+            LOG.warn("blocking task of a CIRA connection failed [from: {}]: {}", remoteAddress, e.toString());
+            return null;
+        });
     }
 
     @Override
