@@ -124,7 +124,9 @@ public final class Node implements AutoCloseable {
 
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
         meters = registry;
-        MetricsServer metrics = MetricsServer.start(registry, s.metricsHost(), s.metricsPort());
+        org.amtbus.platform.metrics.HealthChecks health = new org.amtbus.platform.metrics.HealthChecks();
+        health.register("started", () -> endpoints != null && !closed);
+        MetricsServer metrics = MetricsServer.start(registry, health, s.metricsHost(), s.metricsPort());
         started.push(metrics);
 
         SecretStore secrets = SecretStores.open(s);
@@ -167,6 +169,17 @@ public final class Node implements AutoCloseable {
             kafkaConfig = s.externalKafka().get();
         }
         KafkaClients clients = new KafkaClients(kafkaConfig);
+        org.apache.kafka.clients.admin.Admin healthAdmin = clients.admin();
+        started.push(healthAdmin::close);
+        org.amtbus.platform.kafka.KafkaHealth kafkaHealth = new org.amtbus.platform.kafka.KafkaHealth(healthAdmin);
+        health.register("kafka", kafkaHealth::isHealthy);
+        health.register("database", () -> {
+            try (var c = database.dataSource().getConnection()) {
+                return c.isValid(2);
+            } catch (java.sql.SQLException e) {
+                return false;
+            }
+        });
         try (var admin = clients.admin()) {
             Topics.Settings topicSettings = Topics.Settings.embedded();
             new Topics(admin, new Topics.Settings(topicSettings.commandPartitions(), topicSettings.partitions(),
@@ -317,6 +330,7 @@ public final class Node implements AutoCloseable {
                 throw new StartupException(StartupException.ENVIRONMENT, OneLine.of(e));
             }
             started.push(ciraGateway);
+            health.register("gateway-heartbeat", ciraGateway::healthy);
         }
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();

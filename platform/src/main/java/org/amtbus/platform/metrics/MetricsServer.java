@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +40,32 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     public static MetricsServer start(PrometheusMeterRegistry registry, InetAddress host, int port) {
+        return start(registry, new HealthChecks(), host, port);
+    }
+
+    /**
+     * Serves {@code GET /metrics} (Prometheus text) and {@code GET /health}: 200 with {@code up} and each check's
+     * state when every check passes, 503 naming the failing ones otherwise (for container health checks and
+     * load balancers).
+     */
+    public static MetricsServer start(PrometheusMeterRegistry registry, HealthChecks health, InetAddress host, int port) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
             server.createContext("/", exchange -> {
                 try (exchange) {
+                    if ("GET".equals(exchange.getRequestMethod()) && "/health".equals(exchange.getRequestURI().getPath())) {
+                        Map<String, Boolean> states = health.evaluate();
+                        boolean up = states.values().stream().allMatch(b -> b);
+                        StringBuilder text = new StringBuilder(up ? "up\n" : "down\n");
+                        states.forEach((name, ok) -> text.append(name).append(' ').append(ok ? "up" : "down").append('\n'));
+                        byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
+                        exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+                        exchange.sendResponseHeaders(up ? 200 : 503, body.length);
+                        try (OutputStream out = exchange.getResponseBody()) {
+                            out.write(body);
+                        }
+                        return;
+                    }
                     if (!"GET".equals(exchange.getRequestMethod()) || !"/metrics".equals(exchange.getRequestURI().getPath())) {
                         exchange.sendResponseHeaders(404, -1);
                         return;
