@@ -34,7 +34,10 @@ import org.amtbus.wsman.message.XmlElement;
  * with chunked {@code 200} answers (4-digit uppercase hex chunk sizes), and anything it does not serve with
  * a WS-Man SOAP fault (HTTP status {@link #faultStatus}, 500 by default; the real value is unconfirmed).
  * Power commands change the device's state with the return codes AMT gives (2 for a transition the state
- * does not allow). Thread-safe: sessions may run on different threads; device state is synchronized.
+ * does not allow). Activation, CIRA configuration and Unprovision are served by {@link ProvisioningMethods};
+ * Digest checks the device's current admin credential (rebuilt when activation or SetAdminAclEntryEx
+ * changes it), and host-side sessions ({@link #openLocal}) are served unauthenticated in pre-provisioning.
+ * Thread-safe: sessions may run on different threads; device state is synchronized.
  */
 public final class AmtWebService {
     public static final String USER = "admin";
@@ -44,8 +47,17 @@ public final class AmtWebService {
     private static final Set<Integer> SUPPORTED_POWER_STATES = Set.of(2, 4, 5, 7, 8, 10, 11, 12, 14);
 
     private final SimulatedDevice device;
-    private final DigestVerifier verifier;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Duration nonceLifetime;
+    private final ProvisioningMethods provisioning;
+    /** The verifier for the device's current admin credential, rebuilt when it changes. */
+    private DigestVerifier verifier;
+    private long verifierGeneration = -1;
+    /** Refuses everything: used for WRONG_PASSWORD and, in pre-provisioning, for remote sessions. */
     private final DigestVerifier wrongVerifier;
+    /** In pre-provisioning, a local session that sends credentials must use the factory password. */
+    private final DigestVerifier factoryVerifier;
     private final ResponseDelay delay;
     private final int faultStatus;
     private final HttpResponseEncoder encoder = new HttpResponseEncoder();
@@ -68,7 +80,12 @@ public final class AmtWebService {
     public AmtWebService(SimulatedDevice device, Clock clock, RandomGenerator random, Duration nonceLifetime,
                          ResponseDelay delay, int faultStatus) {
         this.device = Objects.requireNonNull(device, "device");
-        this.verifier = new DigestVerifier(device.realm(), USER, device.adminPassword(), clock, random, nonceLifetime);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.nonceLifetime = Objects.requireNonNull(nonceLifetime, "nonceLifetime");
+        this.provisioning = new ProvisioningMethods(device, clock);
+        this.factoryVerifier = new DigestVerifier(device.realm(), USER, Password.of(SimulatedDevice.FACTORY_ADMIN_PASSWORD),
+                clock, random, nonceLifetime);
         byte[] other = new byte[24];
         random.nextBytes(other);
         this.wrongVerifier = new DigestVerifier(device.realm(), USER,
@@ -100,19 +117,51 @@ public final class AmtWebService {
         return misbehaviours.contains(m);
     }
 
-    /** A new connection whose responses go to {@code sink}. */
+    /** A new network connection (CIRA channel or LAN) whose responses go to {@code sink}. */
     public Session open(ByteSink sink) {
-        return new Session(Objects.requireNonNull(sink, "sink"));
+        return new Session(Objects.requireNonNull(sink, "sink"), false);
+    }
+
+    /**
+     * A new local connection from the host OS, as the agent (Open AMT's rpc) reaches AMT through LME/LMS.
+     * In pre-provisioning firmware serves host-based setup locally without an admin account, so a local
+     * session serves requests without an Authorization header then; one that does carry Digest credentials
+     * must use the factory password {@code admin}. Once activated, local sessions need Digest with the admin
+     * password like any other. Network sessions in pre-provisioning are always refused with 401.
+     */
+    public Session openLocal(ByteSink sink) {
+        return new Session(Objects.requireNonNull(sink, "sink"), true);
+    }
+
+    /** The verifier for the current admin credential; the refusing one when there is none. */
+    private synchronized DigestVerifier currentVerifier() {
+        synchronized (device) {
+            long generation = device.credentialGeneration();
+            if (generation != verifierGeneration) {
+                Password ha1 = device.adminHa1();
+                verifier = ha1 == null ? wrongVerifier
+                        : DigestVerifier.forHa1(device.realm(), USER, ha1, clock, random, nonceLifetime);
+                verifierGeneration = generation;
+            }
+            return verifier;
+        }
     }
 
     /** One connection. Bytes may arrive in any pieces; one thread at a time. */
     public final class Session {
         private final ByteSink sink;
+        private final boolean local;
         private final HttpRequestParser parser = new HttpRequestParser();
         private boolean closed;
 
-        private Session(ByteSink sink) {
+        private Session(ByteSink sink, boolean local) {
             this.sink = sink;
+            this.local = local;
+        }
+
+        /** Whether this is a host-side (LME) session. */
+        public boolean local() {
+            return local;
         }
 
         public synchronized void receive(byte[] data) {
@@ -142,11 +191,17 @@ public final class AmtWebService {
                 write(encoder.encode(new HttpResponse(404, "Not Found", HttpHeaders.of("Connection", "close"), new byte[0])), true);
                 return;
             }
-            DigestVerifier v = is(Misbehaviour.WRONG_PASSWORD) ? wrongVerifier : verifier;
-            DigestVerdict verdict = v.verify("POST", request.target(), request.headers().first("Authorization").orElse(null));
-            if (verdict instanceof DigestVerdict.Challenge c) {
-                write(unauthorized(v.challenge(c.stale())), true);
-                return;
+            String authorization = request.headers().first("Authorization").orElse(null);
+            boolean preProvisioning = device.controlMode() == SimulatedDevice.ControlMode.NONE;
+            boolean unauthenticatedLocalSetup = local && preProvisioning && authorization == null;
+            if (!unauthenticatedLocalSetup) {
+                DigestVerifier v = is(Misbehaviour.WRONG_PASSWORD) ? wrongVerifier
+                        : local && preProvisioning ? factoryVerifier : currentVerifier();
+                DigestVerdict verdict = v.verify("POST", request.target(), authorization);
+                if (verdict instanceof DigestVerdict.Challenge c) {
+                    write(unauthorized(v.challenge(c.stale())), true);
+                    return;
+                }
             }
             if (is(Misbehaviour.GARBAGE)) {
                 write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZ\u0000\r\n".getBytes(StandardCharsets.ISO_8859_1), false);
@@ -215,7 +270,7 @@ public final class AmtWebService {
                     .orElseGet(() -> unknown(id, uri));
         }
         if (action.equals(Wsman.ACTION_ENUMERATE)) {
-            if (items(uri).isEmpty()) {
+            if (items(uri).isEmpty() && provisioning.items(uri).isEmpty()) {
                 return unknown(id, uri);
             }
             String context;
@@ -240,6 +295,23 @@ public final class AmtWebService {
             items(uri).forEach(sb::append);
             sb.append("</g:Items><g:EndOfSequence></g:EndOfSequence></g:PullResponse>");
             return ok(Wsman.NS_ENUMERATION, itemsNs, action, id, sb.toString(), uri);
+        }
+        if (action.equals(Wsman.ACTION_PUT)) {
+            Optional<ProvisioningMethods.PutResult> put = provisioning.put(uri, request.body());
+            if (put.isPresent()) {
+                ProvisioningMethods.PutResult r = put.get();
+                return r.instance() != null ? ok(uri, null, action, id, AmtXml.instance("g", cls, r.instance()))
+                        : fault(id, r.faultSubcode(), r.faultReason());
+            }
+        }
+        if (!uri.isEmpty() && action.startsWith(uri + "/")) {
+            String method = action.substring(uri.length() + 1);
+            Optional<ProvisioningMethods.Reply> reply = provisioning.invoke(uri, method,
+                    request.body().child(method + "_INPUT").orElse(new XmlElement(uri, method + "_INPUT", Map.of(), "", List.of())));
+            if (reply.isPresent()) {
+                return ok(uri, null, action, id, "<g:" + method + "_OUTPUT><g:ReturnValue>" + reply.get().returnValue()
+                        + "</g:ReturnValue>" + reply.get().outputXml() + "</g:" + method + "_OUTPUT>");
+            }
         }
         if (action.equals(Wsman.ACTION_PUT) && uri.equals(Wsman.BOOT_SETTING_DATA)) {
             boolean bios = request.body().path("AMT_BootSettingData", "BIOSSetup").map(e -> e.text().equals("true")).orElse(false);
@@ -342,7 +414,7 @@ public final class AmtWebService {
                 p.put("PasswordModel", 1);
                 p.put("ProvisioningMode", device.controlMode() == SimulatedDevice.ControlMode.CCM ? 4 : 1);
                 p.put("ProvisioningServerOTP", "");
-                p.put("ProvisioningState", device.controlMode() == SimulatedDevice.ControlMode.NONE ? 0 : 2);
+                p.put("ProvisioningState", device.provisioningState());
                 p.put("RequestedState", 12);
                 p.put("SystemCreationClassName", "CIM_ComputerSystem");
                 p.put("SystemName", "Intel(r) AMT");
@@ -350,8 +422,10 @@ public final class AmtWebService {
             }
             case Wsman.HOST_BASED_SETUP_SERVICE -> {
                 p.put("AllowedControlModes", List.of(2, 1));
-                p.put("CertChainStatus", 0);
-                p.put("ConfigurationNonce", "SHE0aHhbmZXN54EcGSuD0c5xCVo=");
+                synchronized (device) {
+                    p.put("CertChainStatus", device.chain().status());
+                    p.put("ConfigurationNonce", java.util.Base64.getEncoder().encodeToString(device.configurationNonce()));
+                }
                 p.put("CreationClassName", "IPS_HostBasedSetupService");
                 p.put("CurrentControlMode", device.controlMode().value);
                 p.put("ElementName", "Intel(r) AMT Host Based Setup Service");
@@ -385,7 +459,7 @@ public final class AmtWebService {
             }
             case Wsman.ASSOCIATED_POWER_MANAGEMENT_SERVICE -> p.putAll(powerAssociation());
             default -> {
-                return Optional.empty();
+                return provisioning.instance(uri);
             }
         }
         return Optional.of(p);
@@ -423,7 +497,7 @@ public final class AmtWebService {
                     return AmtXml.instance("h", "CIM_SoftwareIdentity", p);
                 }).toList();
             }
-            default -> List.of();
+            default -> provisioning.items(uri).orElse(List.of());
         };
     }
 

@@ -18,9 +18,15 @@ public final class InMemoryTransport implements Transport {
     private static final byte[] EOF = new byte[0];
     private final AmtWebService service;
     private final int pieceBytes;
+    private final boolean local;
     private final AtomicInteger opened = new AtomicInteger();
 
     public InMemoryTransport(AmtWebService service, int pieceBytes) {
+        this(service, pieceBytes, false);
+    }
+
+    private InMemoryTransport(AmtWebService service, int pieceBytes, boolean local) {
+        this.local = local;
         this.service = service;
         if (pieceBytes < 1) {
             throw new IllegalArgumentException("pieceBytes must be positive");
@@ -32,6 +38,14 @@ public final class InMemoryTransport implements Transport {
         this(service, Integer.MAX_VALUE);
     }
 
+    /**
+     * A transport whose connections are host-side sessions ({@link AmtWebService#openLocal}), as the agent on
+     * the machine relays WS-Man to AMT.
+     */
+    public static InMemoryTransport local(AmtWebService service) {
+        return new InMemoryTransport(service, Integer.MAX_VALUE, true);
+    }
+
     /** Connections opened so far (a 401 with Connection: close forces a new one). */
     public int connectionsOpened() {
         return opened.get();
@@ -41,7 +55,7 @@ public final class InMemoryTransport implements Transport {
     public Connection open() {
         opened.incrementAndGet();
         LinkedBlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
-        AmtWebService.Session session = service.open(new ByteSink() {
+        ByteSink sink = new ByteSink() {
             @Override
             public void write(byte[] data) {
                 for (int off = 0; off < data.length; off += pieceBytes) {
@@ -53,7 +67,8 @@ public final class InMemoryTransport implements Transport {
             public void close() {
                 inbox.add(EOF);
             }
-        });
+        };
+        AmtWebService.Session session = local ? service.openLocal(sink) : service.open(sink);
         return new Connection() {
             private volatile boolean closed;
 

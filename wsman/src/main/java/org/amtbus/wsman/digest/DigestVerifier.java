@@ -34,7 +34,8 @@ public final class DigestVerifier {
 
     private final String realm;
     private final String username;
-    private final Password password;
+    /** HA1 = MD5(user:realm:password) as lowercase hex, held hidden. */
+    private final Password ha1Hex;
     private final Clock clock;
     private final RandomGenerator random;
     private final Duration nonceLifetime;
@@ -51,9 +52,24 @@ public final class DigestVerifier {
     /** @param random nonce and secret source; pass a {@link java.security.SecureRandom} in production */
     public DigestVerifier(String realm, String username, Password password, Clock clock, RandomGenerator random,
                           Duration nonceLifetime) {
+        this(Password.of(DigestHash.ha1Hex(username, realm, Objects.requireNonNull(password, "password"))),
+                realm, username, clock, random, nonceLifetime);
+    }
+
+    /**
+     * A verifier that knows only HA1 (lowercase hex MD5 of {@code username:realm:password}), as AMT does
+     * after activation with {@code NetAdminPassEncryptionType} 2.
+     */
+    public static DigestVerifier forHa1(String realm, String username, Password ha1Hex, Clock clock, RandomGenerator random,
+                                        Duration nonceLifetime) {
+        return new DigestVerifier(ha1Hex, realm, username, clock, random, nonceLifetime);
+    }
+
+    private DigestVerifier(Password ha1Hex, String realm, String username, Clock clock, RandomGenerator random,
+                           Duration nonceLifetime) {
         this.realm = Objects.requireNonNull(realm, "realm");
         this.username = Objects.requireNonNull(username, "username");
-        this.password = Objects.requireNonNull(password, "password");
+        this.ha1Hex = Objects.requireNonNull(ha1Hex, "ha1Hex");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         if (nonceLifetime.isNegative() || nonceLifetime.isZero()) {
@@ -118,7 +134,14 @@ public final class DigestVerifier {
         if (issued < 0) {
             return new DigestVerdict.Challenge(false, "nonce was not issued here");
         }
-        String expected = DigestMath.response(username, realm, password, method, p.get("uri"), nonce, nc, cnonce);
+        byte[] ha1 = ha1Hex.utf8();
+        String expected;
+        try {
+            expected = DigestMath.responseFromHa1(new String(ha1, StandardCharsets.US_ASCII), method, p.get("uri"),
+                    nonce, nc, cnonce);
+        } finally {
+            Arrays.fill(ha1, (byte) 0);
+        }
         boolean match = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 response.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
         if (!match) {

@@ -32,10 +32,35 @@ public final class Wsman {
     public static final String SETUP_AND_CONFIGURATION_SERVICE = AMT + "AMT_SetupAndConfigurationService";
     public static final String BOOT_SETTING_DATA = AMT + "AMT_BootSettingData";
     public static final String HOST_BASED_SETUP_SERVICE = IPS + "IPS_HostBasedSetupService";
+    public static final String AUTHORIZATION_SERVICE = AMT + "AMT_AuthorizationService";
+    public static final String PUBLIC_KEY_MANAGEMENT_SERVICE = AMT + "AMT_PublicKeyManagementService";
+    public static final String PUBLIC_KEY_CERTIFICATE = AMT + "AMT_PublicKeyCertificate";
+    public static final String REMOTE_ACCESS_SERVICE = AMT + "AMT_RemoteAccessService";
+    public static final String MANAGEMENT_PRESENCE_REMOTE_SAP = AMT + "AMT_ManagementPresenceRemoteSAP";
+    public static final String REMOTE_ACCESS_POLICY_RULE = AMT + "AMT_RemoteAccessPolicyRule";
+    public static final String REMOTE_ACCESS_POLICY_APPLIES_TO_MPS = AMT + "AMT_RemoteAccessPolicyAppliesToMPS";
+    public static final String USER_INITIATED_CONNECTION_SERVICE = AMT + "AMT_UserInitiatedConnectionService";
+    public static final String ENVIRONMENT_DETECTION_SETTING_DATA = AMT + "AMT_EnvironmentDetectionSettingData";
 
     public static final String METHOD_REQUEST_POWER_STATE_CHANGE = "RequestPowerStateChange";
     public static final String METHOD_SET_BOOT_CONFIG_ROLE = "SetBootConfigRole";
     public static final String METHOD_CHANGE_BOOT_ORDER = "ChangeBootOrder";
+    /** {@code IPS_HostBasedSetupService}: client control mode activation. */
+    public static final String METHOD_SETUP = "Setup";
+    public static final String METHOD_ADD_NEXT_CERT_IN_CHAIN = "AddNextCertInChain";
+    public static final String METHOD_ADMIN_SETUP = "AdminSetup";
+    /** {@code AMT_SetupAndConfigurationService}. */
+    public static final String METHOD_SET_MEBX_PASSWORD = "SetMEBxPassword";
+    public static final String METHOD_UNPROVISION = "Unprovision";
+    /** {@code AMT_AuthorizationService}. */
+    public static final String METHOD_SET_ADMIN_ACL_ENTRY_EX = "SetAdminAclEntryEx";
+    /** {@code AMT_PublicKeyManagementService}. */
+    public static final String METHOD_ADD_TRUSTED_ROOT_CERTIFICATE = "AddTrustedRootCertificate";
+    /** {@code AMT_RemoteAccessService}. */
+    public static final String METHOD_ADD_MP_SERVER = "AddMpServer";
+    public static final String METHOD_ADD_REMOTE_ACCESS_POLICY_RULE = "AddRemoteAccessPolicyRule";
+    /** {@code AMT_UserInitiatedConnectionService}. */
+    public static final String METHOD_REQUEST_STATE_CHANGE = "RequestStateChange";
 
     public static final String BOOT_CONFIGURATION_0 = "Intel(r) AMT: Boot Configuration 0";
     public static final String MANAGED_SYSTEM = "ManagedSystem";

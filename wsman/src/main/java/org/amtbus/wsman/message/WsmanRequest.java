@@ -46,6 +46,12 @@ public record WsmanRequest(String action, String resourceUri, String messageId, 
         return sb.toString();
     }
 
+    /** Action, resource and id only: bodies may carry passwords or password hashes. */
+    @Override
+    public String toString() {
+        return "WsmanRequest[action=" + action + ", resourceUri=" + resourceUri + ", messageId=" + messageId + "]";
+    }
+
     public byte[] toBytes() {
         return toXml().getBytes(StandardCharsets.UTF_8);
     }

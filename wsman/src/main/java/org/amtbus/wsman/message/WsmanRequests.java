@@ -80,6 +80,15 @@ public final class WsmanRequests {
         return new WsmanRequest(Wsman.ACTION_PUT, resourceUri, messageIds.get(), List.of(), sb.toString());
     }
 
+    /**
+     * Put of a whole instance as it was read (Get or Pull), nested endpoint references included, e.g.
+     * {@code AMT_RemoteAccessPolicyAppliesToMPS}; see {@link InstanceXml}.
+     */
+    public WsmanRequest put(String resourceUri, XmlElement instance, Selector... selectors) {
+        return new WsmanRequest(Wsman.ACTION_PUT, resourceUri, messageIds.get(), List.of(selectors),
+                InstanceXml.write(instance, resourceUri));
+    }
+
     /** An endpoint reference to an instance: anonymous address, resource URI and selectors. */
     static String reference(String resourceUri, List<Selector> selectors) {
         StringBuilder sb = new StringBuilder("<a:Address>").append(Wsman.ANONYMOUS).append("</a:Address>")
