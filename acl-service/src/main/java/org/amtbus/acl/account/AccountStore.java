@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.amtbus.schemas.model.TenantId;
 
 /**
  * Accounts and their password hashes in PostgreSQL (table {@code accounts}).
@@ -20,6 +21,7 @@ import javax.sql.DataSource;
  */
 public final class AccountStore {
 
+    private static final String COLUMNS = "name, kind, superuser, created_at, tenant";
     private final DataSource dataSource;
 
     public AccountStore(DataSource dataSource) {
@@ -28,7 +30,7 @@ public final class AccountStore {
 
     /** Creates an account; false when the name is taken. */
     public boolean create(Account account, String passwordHash) {
-        String sql = "INSERT INTO accounts (name, kind, superuser, password_hash, created_at) VALUES (?, ?, ?, ?, ?)"
+        String sql = "INSERT INTO accounts (name, kind, superuser, password_hash, created_at, tenant) VALUES (?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT (name) DO NOTHING";
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, account.name().value());
@@ -36,6 +38,7 @@ public final class AccountStore {
             st.setBoolean(3, account.superuser());
             st.setString(4, passwordHash);
             st.setTimestamp(5, Timestamp.from(account.createdAt()));
+            st.setString(6, account.tenant().map(TenantId::value).orElse(null));
             return st.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new AccountStoreException("could not create account " + account.name(), e);
@@ -43,12 +46,12 @@ public final class AccountStore {
     }
 
     public Optional<Account> find(AccountName name) {
-        return query("SELECT name, kind, superuser, created_at FROM accounts WHERE name = ?", name.value())
+        return query("SELECT " + COLUMNS + " FROM accounts WHERE name = ?", name.value())
                 .stream().findFirst();
     }
 
     public List<Account> list() {
-        return query("SELECT name, kind, superuser, created_at FROM accounts ORDER BY name", null);
+        return query("SELECT " + COLUMNS + " FROM accounts ORDER BY name", null);
     }
 
     /** The stored Argon2id hash; read only by the authenticator. */
@@ -76,6 +79,18 @@ public final class AccountStore {
         }
     }
 
+    /** Sets or clears the account's tenant; false when the account does not exist. */
+    public boolean setTenant(AccountName name, Optional<TenantId> tenant) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement st = c.prepareStatement("UPDATE accounts SET tenant = ? WHERE name = ?")) {
+            st.setString(1, tenant.map(TenantId::value).orElse(null));
+            st.setString(2, name.value());
+            return st.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new AccountStoreException("could not change the tenant of " + name, e);
+        }
+    }
+
     public boolean delete(AccountName name) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement st = c.prepareStatement("DELETE FROM accounts WHERE name = ?")) {
@@ -98,7 +113,8 @@ public final class AccountStore {
                             new AccountName(rs.getString(1)),
                             Account.Kind.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)),
                             rs.getBoolean(3),
-                            rs.getTimestamp(4).toInstant()));
+                            rs.getTimestamp(4).toInstant(),
+                            Optional.ofNullable(rs.getString(5)).map(TenantId::new)));
                 }
             }
             return accounts;

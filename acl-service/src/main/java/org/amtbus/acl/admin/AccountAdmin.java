@@ -18,9 +18,10 @@ import org.amtbus.acl.password.PasswordHasher;
 import org.amtbus.acl.password.PasswordPolicy;
 import org.amtbus.platform.audit.AuditLog;
 import org.amtbus.schemas.model.AuditEvent;
+import org.amtbus.schemas.model.TenantId;
 
 /**
- * Account and grant administration, shared by the CLI and (later) the HTTPS admin API.
+ * Account and grant administration, shared by the CLI and the HTTPS admin API ({@code AdminApi}).
  *
  * <p>Invariants: every change is an audit event naming the account and the pattern, never a password;
  * a refused change changes nothing and is audited too; the last superuser cannot be deleted; a new
@@ -47,34 +48,66 @@ public final class AccountAdmin {
         this.clock = Objects.requireNonNull(clock);
     }
 
-    /** Creates a user; the password must meet the policy. */
+    /** Creates a user of no tenant; the password must meet the policy. */
     public Account addUser(String name, char[] password, boolean superuser, AuditEvent.Actor by) {
-        AccountName account = name(name, "user.created", by);
-        Optional<String> weak = policy.check(account.value(), password);
-        if (weak.isPresent()) {
-            refuse("user.created", by, account.value(), weak.get());
+        return addAccount(name, Account.Kind.USER, password, superuser, Optional.empty(), by);
+    }
+
+    /**
+     * Creates a user or service account, optionally in a tenant (so its {@code {tenant}} grants resolve);
+     * the password must meet the policy and is wiped from {@code password} afterwards.
+     */
+    public Account addAccount(String name, Account.Kind kind, char[] password, boolean superuser, Optional<TenantId> tenant,
+                              AuditEvent.Actor by) {
+        try {
+            AccountName account = name(name, "user.created", by);
+            Optional<String> weak = policy.check(account.value(), password);
+            if (weak.isPresent()) {
+                refuse("user.created", by, account.value(), weak.get());
+            }
+            Account created = new Account(account, kind, superuser, clock.instant(), tenant);
+            String hash = hasher.hash(password);
+            if (!accounts.create(created, hash)) {
+                refuse("user.created", by, account.value(), AdminException.Problem.CONFLICT, "an account with this name exists");
+            }
+            audit.event("user.created").actor(by).tenant(tenant.orElse(null)).target(account.value())
+                    .detail("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .detail("superuser", String.valueOf(superuser)).emit();
+            return created;
+        } finally {
+            Arrays.fill(password, '\0');
         }
-        Account created = new Account(account, Account.Kind.USER, superuser, clock.instant());
-        String hash = hasher.hash(password);
-        Arrays.fill(password, '\0');
-        if (!accounts.create(created, hash)) {
-            refuse("user.created", by, account.value(), "an account with this name exists");
+    }
+
+    /** Puts an account into a tenant, or out of any (empty); a change of access, so live sessions end. */
+    public void assignTenant(String name, Optional<TenantId> tenant, AuditEvent.Actor by) {
+        AccountName account = name(name, "acl.changed", by);
+        if (!accounts.setTenant(account, tenant)) {
+            refuse("acl.changed", by, account.value(), AdminException.Problem.NOT_FOUND, "no such account");
         }
-        audit.event("user.created").actor(by).target(account.value()).detail("superuser", String.valueOf(superuser)).emit();
-        return created;
+        audit.event("acl.changed").actor(by).tenant(tenant.orElse(null)).target(account.value())
+                .detail("change", "tenant").detail("tenant", tenant.map(TenantId::value).orElse("none")).emit();
+        changes.publish(new AclChange(account.value(), AclChange.Kind.REVOKED, clock.instant()));
+    }
+
+    public Optional<Account> find(String name) {
+        return AccountName.tryParse(name).flatMap(accounts::find);
     }
 
     /** Sets a new password (the user's own change or an admin reset). */
     public void changePassword(String name, char[] password, AuditEvent.Actor by) {
-        AccountName account = name(name, "user.password-changed", by);
-        Optional<String> weak = policy.check(account.value(), password);
-        if (weak.isPresent()) {
-            refuse("user.password-changed", by, account.value(), weak.get());
-        }
-        String hash = hasher.hash(password);
-        Arrays.fill(password, '\0');
-        if (!accounts.setPasswordHash(account, hash)) {
-            refuse("user.password-changed", by, account.value(), "no such account");
+        AccountName account;
+        try {
+            account = name(name, "user.password-changed", by);
+            Optional<String> weak = policy.check(account.value(), password);
+            if (weak.isPresent()) {
+                refuse("user.password-changed", by, account.value(), weak.get());
+            }
+            if (!accounts.setPasswordHash(account, hasher.hash(password))) {
+                refuse("user.password-changed", by, account.value(), AdminException.Problem.NOT_FOUND, "no such account");
+            }
+        } finally {
+            Arrays.fill(password, '\0');
         }
         audit.event("user.password-changed").actor(by).target(account.value()).emit();
         changes.publish(new AclChange(account.value(), AclChange.Kind.PASSWORD_CHANGED, clock.instant()));
@@ -85,10 +118,10 @@ public final class AccountAdmin {
         AccountName account = name(name, "user.deleted", by);
         Optional<Account> existing = accounts.find(account);
         if (existing.isEmpty()) {
-            refuse("user.deleted", by, account.value(), "no such account");
+            refuse("user.deleted", by, account.value(), AdminException.Problem.NOT_FOUND, "no such account");
         }
         if (existing.get().superuser() && accounts.list().stream().filter(Account::superuser).count() <= 1) {
-            refuse("user.deleted", by, account.value(), "the last superuser cannot be deleted");
+            refuse("user.deleted", by, account.value(), AdminException.Problem.CONFLICT, "the last superuser cannot be deleted");
         }
         accounts.delete(account);
         audit.event("user.deleted").actor(by).target(account.value()).emit();
@@ -115,7 +148,7 @@ public final class AccountAdmin {
             refuse("acl.changed", by, account.value(), "pattern: " + e.getMessage());
         }
         if (accounts.find(account).isEmpty()) {
-            refuse("acl.changed", by, account.value(), "no such account");
+            refuse("acl.changed", by, account.value(), AdminException.Problem.NOT_FOUND, "no such account");
         }
         int previous = grants.of(account).stream().filter(g -> g.pattern().equals(pattern))
                 .mapToInt(StoredGrant::level).findFirst().orElse(0);
@@ -132,14 +165,15 @@ public final class AccountAdmin {
     public void revoke(String name, String pattern, AuditEvent.Actor by) {
         AccountName account = name(name, "acl.changed", by);
         if (!grants.revoke(account, pattern)) {
-            refuse("acl.changed", by, account.value(), "no grant on this pattern");
+            refuse("acl.changed", by, account.value(), AdminException.Problem.NOT_FOUND, "no grant on this pattern");
         }
         audit.event("acl.changed").actor(by).target(account.value()).detail("pattern", pattern).detail("change", "revoke").emit();
         changes.publish(new AclChange(account.value(), AclChange.Kind.REVOKED, clock.instant()));
     }
 
     public List<StoredGrant> grantsOf(String name) {
-        return grants.of(AccountName.tryParse(name).orElseThrow(() -> new AdminException("no such account")));
+        return grants.of(AccountName.tryParse(name)
+                .orElseThrow(() -> new AdminException(AdminException.Problem.NOT_FOUND, "no such account")));
     }
 
     public List<StoredGrant> allGrants() {
@@ -154,14 +188,33 @@ public final class AccountAdmin {
     }
 
     private void refuse(String type, AuditEvent.Actor by, String target, String reason) {
+        refuse(type, by, target, AdminException.Problem.INVALID, reason);
+    }
+
+    private void refuse(String type, AuditEvent.Actor by, String target, AdminException.Problem problem, String reason) {
         audit.event(type).actor(by).target(target).outcome(AuditEvent.Outcome.DENIED).reason(reason).emit();
-        throw new AdminException(reason);
+        throw new AdminException(problem, reason);
     }
 
     /** A refused administrative change: a client error, with a reason that names no secret. */
     public static final class AdminException extends RuntimeException {
+
+        /** What kind of client error, so the HTTPS API can answer 400, 404 or 409. */
+        public enum Problem { INVALID, NOT_FOUND, CONFLICT }
+
+        private final Problem problem;
+
         public AdminException(String reason) {
+            this(Problem.INVALID, reason);
+        }
+
+        public AdminException(Problem problem, String reason) {
             super(reason);
+            this.problem = java.util.Objects.requireNonNull(problem);
+        }
+
+        public Problem problem() {
+            return problem;
         }
     }
 }

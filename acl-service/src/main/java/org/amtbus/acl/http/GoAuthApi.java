@@ -1,31 +1,16 @@
 package org.amtbus.acl.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import org.amtbus.acl.account.AccountName;
 import org.amtbus.acl.level.Access;
 import org.amtbus.acl.level.AccessLoader;
 import org.amtbus.acl.login.LoginResult;
 import org.amtbus.acl.login.PasswordAuthenticator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The mosquitto-go-auth compatible HTTP backend over TLS 1.3, so a Mosquitto broker (or any broker
@@ -39,12 +24,19 @@ import org.slf4j.LoggerFactory;
  * Bodies are form-encoded (go-auth's {@code params_mode form}) or JSON. A plain denial is always 403,
  * never 5xx (go-auth retries 5xx); malformed requests get 400. Requests run on virtual threads, so
  * Argon2id checks never block an event loop. Every decision is reported to the {@link Listener}.
+ *
+ * <p>The routes live on an {@link ApiServer}, shared with the admin API ({@link AdminApi#mount}).
+ * Logins here are throttled per account only: the peer is the Mosquitto broker relaying its clients,
+ * so counting its address would lock every client of that broker out at once.
  */
 public final class GoAuthApi implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(GoAuthApi.class);
     /** go-auth sends a few short fields; anything larger is not a real client. */
     static final int MAX_BODY_BYTES = 8 * 1024;
+    /** The routes this class serves. */
+    public static final String AUTH = "/api/v1/auth";
+    public static final String SUPERUSER = "/api/v1/superuser";
+    public static final String ACLCHECK = "/api/v1/aclcheck";
 
     /** Told about every decision (audit and metrics); must not block for long. */
     public interface Listener {
@@ -53,68 +45,71 @@ public final class GoAuthApi implements AutoCloseable {
         void denied(String action, String topic, String username, String clientId, String source);
     }
 
-    private final HttpsServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ApiServer server;
+    private final boolean ownsServer;
     private final PasswordAuthenticator passwords;
     private final AccessLoader access;
     private final Listener listener;
-    private final ObjectMapper json = new ObjectMapper();
 
-    private GoAuthApi(HttpsServer server, PasswordAuthenticator passwords, AccessLoader access, Listener listener) {
+    private GoAuthApi(ApiServer server, boolean ownsServer, PasswordAuthenticator passwords, AccessLoader access,
+                      Listener listener) {
         this.server = server;
-        this.passwords = passwords;
-        this.access = access;
-        this.listener = listener;
+        this.ownsServer = ownsServer;
+        this.passwords = Objects.requireNonNull(passwords);
+        this.access = Objects.requireNonNull(access);
+        this.listener = Objects.requireNonNull(listener);
     }
 
+    /** Starts an {@link ApiServer} on {@code address} with the go-auth routes; {@link #close()} stops it. */
     public static GoAuthApi start(InetSocketAddress address, SSLContext tls, PasswordAuthenticator passwords,
                                   AccessLoader access, Listener listener) {
+        ApiServer server = ApiServer.start(address, tls);
         try {
-            HttpsServer server = HttpsServer.create(address, 64);
-            server.setHttpsConfigurator(new HttpsConfigurator(tls) {
-                @Override
-                public void configure(HttpsParameters params) {
-                    var p = tls.getDefaultSSLParameters();
-                    p.setProtocols(new String[] {"TLSv1.3"});
-                    params.setSSLParameters(p);
-                }
-            });
-            GoAuthApi api = new GoAuthApi(server, Objects.requireNonNull(passwords), Objects.requireNonNull(access),
-                    Objects.requireNonNull(listener));
-            server.createContext("/api/v1/auth", exchange -> api.serve(exchange, api::auth));
-            server.createContext("/api/v1/superuser", exchange -> api.serve(exchange, api::superuser));
-            server.createContext("/api/v1/aclcheck", exchange -> api.serve(exchange, api::aclcheck));
-            server.setExecutor(api.executor);
-            server.start();
-            return api;
-        } catch (IOException e) {
-            throw new UncheckedIOException("api.port: cannot listen on " + address + " (" + e.getMessage() + ")", e);
+            return mount(server, true, passwords, access, listener);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
         }
     }
 
+    /** Adds the go-auth routes to a running server, which stays the caller's to close. */
+    public static GoAuthApi mount(ApiServer server, PasswordAuthenticator passwords, AccessLoader access, Listener listener) {
+        return mount(server, false, passwords, access, listener);
+    }
+
+    private static GoAuthApi mount(ApiServer server, boolean owns, PasswordAuthenticator passwords, AccessLoader access,
+                                   Listener listener) {
+        GoAuthApi api = new GoAuthApi(Objects.requireNonNull(server), owns, passwords, access, listener);
+        server.statusRoute("POST", AUTH, r -> api.serve(r, api::auth));
+        server.statusRoute("POST", SUPERUSER, r -> api.serve(r, api::superuser));
+        server.statusRoute("POST", ACLCHECK, r -> api.serve(r, api::aclcheck));
+        return api;
+    }
+
+    /** The listener these routes are on, for mounting the admin API beside them. */
+    public ApiServer server() {
+        return server;
+    }
+
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     private interface Endpoint {
         int decide(Map<String, String> fields, String source);
     }
 
-    private void serve(HttpExchange exchange, Endpoint endpoint) throws IOException {
-        try (exchange) {
-            int status;
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                status = 405;
-            } else {
-                String source = exchange.getRemoteAddress().getAddress().getHostAddress();
-                Optional<Map<String, String>> fields = parse(exchange);
-                status = fields.map(f -> endpoint.decide(f, source)).orElse(400);
-            }
-            exchange.sendResponseHeaders(status, -1);
-        } catch (RuntimeException e) {
-            LOG.error("event=api.error path={}", exchange.getRequestURI().getPath(), e);
-            exchange.sendResponseHeaders(500, -1);
+    private ApiResponse serve(ApiRequest request, Endpoint endpoint) {
+        if (request.body().length > MAX_BODY_BYTES) {
+            return ApiResponse.status(400);
         }
+        Map<String, String> fields;
+        try {
+            fields = RequestBodies.fields(request, java.util.Set.of(), false);
+        } catch (ApiProblem p) {
+            return ApiResponse.status(400);
+        }
+        return ApiResponse.status(endpoint.decide(fields, request.sourceText()));
     }
 
     private int auth(Map<String, String> f, String source) {
@@ -155,43 +150,10 @@ public final class GoAuthApi implements AutoCloseable {
         return AccountName.tryParse(username).flatMap(access::load);
     }
 
-    private Optional<Map<String, String>> parse(HttpExchange exchange) throws IOException {
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            return Optional.empty();
-        }
-        String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
-        Map<String, String> fields = new HashMap<>();
-        try {
-            if (type.startsWith("application/json")) {
-                JsonNode node = json.readTree(body);
-                if (node == null || !node.isObject()) {
-                    return Optional.empty();
-                }
-                node.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText()));
-            } else {
-                for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-                    if (pair.isEmpty()) {
-                        continue;
-                    }
-                    int eq = pair.indexOf('=');
-                    String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                    fields.put(key, value);
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        return Optional.of(fields);
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (ownsServer) {
+            server.close();
+        }
     }
 }

@@ -35,8 +35,8 @@ public final class AccessLoader {
 
     /**
      * The access of an account already read. Placeholders ({@code {username}}, {@code {tenant}}) are
-     * resolved for this account; accounts carry no tenants yet, so a {@code {tenant}} grant allows
-     * nothing (and a {@code {tenant}} deny denies every tenant) until they do.
+     * resolved for this account; an account without a tenant gets nothing from a {@code {tenant}}
+     * grant (and a {@code {tenant}} deny denies it every tenant).
      */
     public Access accessOf(Account account) {
         if (account.superuser()) {
@@ -52,7 +52,8 @@ public final class AccessLoader {
             }
         }
         try {
-            return new Access(account, AclPolicy.resolve(templates, Identity.of(account.name().value(), java.util.Set.of())));
+            return new Access(account, AclPolicy.resolve(templates, Identity.of(account.name().value(),
+                    account.tenant().map(t -> java.util.Set.of(t.value())).orElse(java.util.Set.of()))));
         } catch (IllegalArgumentException e) {
             LOG.warn("event=acl.policy-denied account={} reason=\"{}\"", account.name(), e.getMessage());
             return new Access(account, AclPolicy.denyAll());

@@ -34,13 +34,17 @@ import org.amtbus.platform.secret.SecretStore;
  * <p>Invariants: only {@code ES384} signed by our own key is accepted ({@code alg: none}, HMAC
  * algorithms, other curves and other keys are refused before any claim is read); issuer, audience,
  * expiry and not-before are checked with {@link #CLOCK_SKEW} of tolerance; the subject must be the
- * username the client presents. The signing key (P-384) lives in the secret store, created on first use.
+ * username the client presents (MQTT) or, for a bearer token, a valid account name. Tokens carry both
+ * audiences, {@value #AUDIENCE} and {@value #API_AUDIENCE}; each door checks its own. The signing key (P-384) lives in the secret store, created on first use.
  */
 public final class TokenService {
 
     public static final SecretName SIGNING_KEY = new SecretName("acl/jwt-signing-key");
     public static final String ISSUER = "amtbus";
+    /** Tokens presented as an MQTT password (and to the go-auth endpoints). */
     public static final String AUDIENCE = "amtbus-mqtt";
+    /** Tokens presented as {@code Authorization: Bearer} to the HTTPS admin API. */
+    public static final String API_AUDIENCE = "amtbus-api";
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
     public static final Duration MAX_TTL = Duration.ofHours(24);
     /** Tolerates clocks a little apart between the issuing and the checking process. */
@@ -101,7 +105,7 @@ public final class TokenService {
         }
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(ISSUER).audience(AUDIENCE).subject(account.value())
+                .issuer(ISSUER).audience(java.util.List.of(AUDIENCE, API_AUDIENCE)).subject(account.value())
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(ttl)))
                 .jwtID(UUID.randomUUID().toString())
                 .build();
@@ -130,8 +134,24 @@ public final class TokenService {
         return dots == 2 && password[0] == 'e' && password[1] == 'y';
     }
 
-    /** Checks a token presented by {@code username}. Never throws for bad input. */
+    /** Checks a token presented by {@code username} as its MQTT password. Never throws for bad input. */
     public Verdict verify(String token, String username) {
+        if (username == null) {
+            return new Verdict(null, Refusal.WRONG_SUBJECT);
+        }
+        return check(token, AUDIENCE, username);
+    }
+
+    /**
+     * Checks a bearer token presented to the HTTPS API, where the token alone names the caller: the
+     * subject must be a valid account name. Never throws for bad input.
+     */
+    public Verdict verifyBearer(String token) {
+        return check(token, API_AUDIENCE, null);
+    }
+
+    /** @param username the subject the token must carry; null to take the subject as the account */
+    private Verdict check(String token, String audience, String username) {
         if (token == null || token.length() > MAX_TOKEN_CHARS) {
             return new Verdict(null, Refusal.MALFORMED);
         }
@@ -153,7 +173,7 @@ public final class TokenService {
         if (!ISSUER.equals(claims.getIssuer())) {
             return new Verdict(null, Refusal.WRONG_ISSUER);
         }
-        if (claims.getAudience() == null || !claims.getAudience().contains(AUDIENCE)) {
+        if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {
             return new Verdict(null, Refusal.WRONG_AUDIENCE);
         }
         if (claims.getExpirationTime() == null || !now.minus(CLOCK_SKEW).isBefore(claims.getExpirationTime().toInstant())) {
@@ -162,10 +182,10 @@ public final class TokenService {
         if (claims.getNotBeforeTime() != null && now.plus(CLOCK_SKEW).isBefore(claims.getNotBeforeTime().toInstant())) {
             return new Verdict(null, Refusal.NOT_YET_VALID);
         }
-        if (claims.getSubject() == null || !claims.getSubject().equals(username)) {
+        if (claims.getSubject() == null || username != null && !claims.getSubject().equals(username)) {
             return new Verdict(null, Refusal.WRONG_SUBJECT);
         }
-        return AccountName.tryParse(username).map(n -> new Verdict(n, null)).orElse(new Verdict(null, Refusal.WRONG_SUBJECT));
+        return AccountName.tryParse(claims.getSubject()).map(n -> new Verdict(n, null)).orElse(new Verdict(null, Refusal.WRONG_SUBJECT));
     }
 
     private static ECPublicKey derivePublic(ECPrivateKey key) throws java.security.GeneralSecurityException {
