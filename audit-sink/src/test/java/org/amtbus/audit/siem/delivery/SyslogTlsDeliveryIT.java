@@ -161,6 +161,38 @@ class SyslogTlsDeliveryIT {
         assertThat(output.deliveredCount()).isGreaterThanOrEqualTo(300);
     }
 
+    /** Delivery rate to rsyslog over TLS; run with -Daudit.measure=true (prints, asserts only completeness). */
+    @Test
+    void measuresDeliveryRate() {
+        assumeTrue(Boolean.getBoolean("audit.measure"), "a measurement: run with -Daudit.measure=true");
+        // given: 20,000 events in the trail, rsyslog up
+        rsyslog.start();
+        delivery = start(List.of());
+        delivery.close();
+        Set<String> sent = new java.util.HashSet<>();
+        for (int b = 0; b < 20; b++) {
+            List<IncomingEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                batch.add(TestEvents.incoming("gateway-1"));
+            }
+            store.append(batch, List.of());
+            batch.forEach(e -> sent.add(e.event().id().toString()));
+        }
+
+        // when
+        long t0 = System.nanoTime();
+        delivery = start(List.of(SiemOutputConfig.syslogTls("syslog", SiemFormat.RFC5424, "localhost", rsyslog.port(), true)));
+        SiemOutput output = delivery.outputs().getFirst();
+        await("20,000 delivered").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> output.deliveredCount() >= 20_000);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        await("20,000 at rsyslog").atMost(Duration.ofMinutes(2)).until(() -> receivedIds().containsAll(sent));
+
+        // then
+        System.out.printf("siem measure: %d events store -> spool -> TLS -> rsyslog in %.2f s = %.0f events/s%n",
+                sent.size(), seconds, sent.size() / seconds);
+    }
+
     private Set<String> storeEvents(int n) {
         List<IncomingEvent> batch = new ArrayList<>();
         for (int i = 0; i < n; i++) {
