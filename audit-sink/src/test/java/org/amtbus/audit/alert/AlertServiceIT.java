@@ -35,6 +35,10 @@ class AlertServiceIT {
         try (var admin = kafka.admin()) {
             new Topics(admin, Topics.Settings.embedded()).createAll(); // amtbus.audit, where alert.raised goes
         }
+        try (var probe = kafka.consumer(SharedKafka.newGroupId("probe"), KafkaClients.OffsetReset.LATEST)) {
+            org.awaitility.Awaitility.await("amtbus.audit has partitions").atMost(Duration.ofSeconds(30))
+                    .until(() -> !probe.partitionsFor(KafkaTopics.AUDIT, Duration.ofSeconds(5)).isEmpty());
+        }
         String auditTopic = SharedKafka.newTopic("audit", 2);
         String alertsTopic = SharedKafka.newTopic("alerts", 1);
         AlertConfig config = AlertConfig.defaults().withTopics(auditTopic, alertsTopic, SharedKafka.newGroupId("alerts"));

@@ -35,7 +35,9 @@ public final class SiemOutput implements AutoCloseable {
     }
 
     /** Records per delivery, and the cap on bytes per delivery. */
-    static final int DELIVERY_RECORDS = 1000;
+    static final int DELIVERY_RECORDS = 5000;
+    /** Store reads before each delivery attempt (each up to batchSize per stream). */
+    static final int FEEDS_PER_DELIVERY = 10;
     static final long DELIVERY_BYTES = 4L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(SiemOutput.class);
 
@@ -89,7 +91,12 @@ public final class SiemOutput implements AutoCloseable {
         while (running) {
             boolean busy;
             try {
-                busy = feed() | deliver();
+                boolean fed = false;
+                // fill up to one delivery's worth first: each delivery costs a confirmation wait, so send big batches
+                for (int i = 0; i < FEEDS_PER_DELIVERY && feed(); i++) {
+                    fed = true;
+                }
+                busy = deliver() | fed;
             } catch (RuntimeException e) {
                 busy = false;
                 LOG.warn("event=siem.output-error output={} reason=\"{}\" (retrying)", name, e.getMessage());
