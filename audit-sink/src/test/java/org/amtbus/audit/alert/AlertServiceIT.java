@@ -32,15 +32,17 @@ class AlertServiceIT {
     void bruteForceAndCommandDenialOnTheAuditStreamBecomeAuditedAlerts() {
         // given
         KafkaClients kafka = SharedKafka.clients();
+        String auditTopic = SharedKafka.newTopic("audit", 2);
+        String alertsTopic = SharedKafka.newTopic("alerts", 1);
         try (var admin = kafka.admin()) {
             new Topics(admin, Topics.Settings.embedded()).createAll(); // amtbus.audit, where alert.raised goes
         }
         try (var probe = kafka.consumer(SharedKafka.newGroupId("probe"), KafkaClients.OffsetReset.LATEST)) {
-            org.awaitility.Awaitility.await("amtbus.audit has partitions").atMost(Duration.ofSeconds(30))
-                    .until(() -> !probe.partitionsFor(KafkaTopics.AUDIT, Duration.ofSeconds(5)).isEmpty());
+            for (String topic : List.of(KafkaTopics.AUDIT, auditTopic, alertsTopic)) { // new topics need their metadata
+                org.awaitility.Awaitility.await(topic + " has partitions").atMost(Duration.ofSeconds(30))
+                        .until(() -> !probe.partitionsFor(topic, Duration.ofSeconds(5)).isEmpty());
+            }
         }
-        String auditTopic = SharedKafka.newTopic("audit", 2);
-        String alertsTopic = SharedKafka.newTopic("alerts", 1);
         AlertConfig config = AlertConfig.defaults().withTopics(auditTopic, alertsTopic, SharedKafka.newGroupId("alerts"));
         try (Producer<String, byte[]> producer = kafka.producer("test");
              Producer<String, byte[]> auditProducer = kafka.producer("audit");
