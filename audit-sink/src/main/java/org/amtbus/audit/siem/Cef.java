@@ -1,6 +1,7 @@
 package org.amtbus.audit.siem;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Renders an event as one ArcSight CEF line ({@code CEF:0|Vendor|Product|Version|SignatureID|Name|Severity|Extension},
@@ -25,40 +26,31 @@ public final class Cef {
 
     /** One CEF line for {@code event}; {@code productVersion} is the emitting amtbus version. */
     public static String encode(SiemEvent event, String productVersion) {
-        String type = event.event().type();
+        return encode(event.values(), productVersion);
+    }
+
+    static String encode(Map<SiemField, String> values, String productVersion) {
+        String type = values.getOrDefault(SiemField.TYPE, "unknown");
         StringBuilder line = new StringBuilder(512).append("CEF:0|")
                 .append(header(VENDOR, MAX_VENDOR)).append('|')
                 .append(header(PRODUCT, MAX_VENDOR)).append('|')
                 .append(header(productVersion, MAX_VERSION)).append('|')
                 .append(header(type, MAX_SIGNATURE)).append('|')
                 .append(header(name(type), MAX_NAME)).append('|')
-                .append(severity(event)).append('|');
+                .append(Severity.of(type, values.get(SiemField.OUTCOME))).append('|');
         boolean first = true;
-        for (SiemField field : SiemField.values()) {
-            String value = event.value(field);
-            if (value == null) {
-                continue;
-            }
+        for (Map.Entry<SiemField, String> entry : values.entrySet()) {
+            SiemField field = entry.getKey();
             if (!first) {
                 line.append(' ');
             }
             first = false;
-            line.append(field.cef()).append('=').append(extension(value, field.cefMaxLength()));
+            line.append(field.cef()).append('=').append(extension(entry.getValue(), field.cefMaxLength()));
             if (field.cefLabel() != null) {
                 line.append(' ').append(field.cef()).append("Label=").append(extension(field.cefLabel(), 1023));
             }
         }
         return line.toString();
-    }
-
-    /** 0-10: denials and lockouts high, failures medium, the rest low. */
-    static int severity(SiemEvent event) {
-        String type = event.event().type();
-        return switch (event.event().outcome()) {
-            case DENIED -> 6;
-            case FAILURE, ERROR -> type.endsWith(".lockout") ? 7 : 5;
-            case SUCCESS -> type.endsWith(".lockout") ? 7 : 3;
-        };
     }
 
     /** A short human name without values: {@code auth.login} becomes {@code auth login}. */

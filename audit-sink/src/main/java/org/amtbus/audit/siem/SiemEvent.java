@@ -1,5 +1,7 @@
 package org.amtbus.audit.siem;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import org.amtbus.audit.chain.StreamId;
 import org.amtbus.audit.query.StoredEvent;
@@ -18,6 +20,18 @@ public record SiemEvent(StreamId stream, long seq, AuditEvent event) {
 
     public static SiemEvent of(StoredEvent stored) {
         return new SiemEvent(stored.stream(), stored.seq(), stored.event());
+    }
+
+    /** Every field the event has, as text, in the table's order (absent fields are left out). */
+    public Map<SiemField, String> values() {
+        Map<SiemField, String> values = new EnumMap<>(SiemField.class);
+        for (SiemField field : SiemField.values()) {
+            String value = value(field);
+            if (value != null) {
+                values.put(field, value);
+            }
+        }
+        return values;
     }
 
     /** The field's value as text, null when the event has none. */

@@ -67,6 +67,29 @@ public final class Syslog {
         return frame;
     }
 
+    /**
+     * One RFC 5425 frame carrying {@code text} (e.g. a CEF line) as MSG-ANY: no STRUCTURED-DATA
+     * ({@code -}) and no BOM, since parsers anchor on {@code ^CEF:}. The text is cut at a UTF-8 boundary
+     * to keep the frame within {@link #MAX_FRAME_BYTES}.
+     */
+    public static byte[] frameText(SiemEvent event, Origin origin, String text) {
+        String head = '<' + Integer.toString(FACILITY_LOG_AUDIT * 8 + severity(event)) + ">1 "
+                + TIMESTAMP.format(event.event().time().truncatedTo(ChronoUnit.MILLIS)) + ' '
+                + headerField(origin.hostname(), MAX_HOSTNAME) + ' ' + headerField(origin.appName(), MAX_APP_NAME) + ' '
+                + headerField(event.stream().value(), MAX_PROCID) + ' ' + headerField(msgId(event.event().type()), MAX_MSGID)
+                + " - ";
+        byte[] headBytes = head.getBytes(StandardCharsets.UTF_8);
+        byte[] body = text.replace('\r', ' ').replace('\n', ' ').getBytes(StandardCharsets.UTF_8);
+        int bodyLength = utf8Prefix(body, Math.max(0, MAX_FRAME_BYTES - 5 - headBytes.length));
+        int length = headBytes.length + bodyLength;
+        byte[] prefix = (length + " ").getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = new byte[prefix.length + length];
+        System.arraycopy(prefix, 0, frame, 0, prefix.length);
+        System.arraycopy(headBytes, 0, frame, prefix.length, headBytes.length);
+        System.arraycopy(body, 0, frame, prefix.length + headBytes.length, bodyLength);
+        return frame;
+    }
+
     private static byte[] messageBytes(SiemEvent event, Origin origin, int budget) {
         int pri = FACILITY_LOG_AUDIT * 8 + severity(event);
         StringBuilder head = new StringBuilder(256)

@@ -57,6 +57,7 @@ public final class AuditSink extends ConsumerLoop {
     private final AtomicLong rejected = new AtomicLong();
     private volatile boolean closing;
     private volatile boolean failed;
+    private volatile Runnable onStored = () -> { };
 
     public AuditSink(Consumer<String, byte[]> consumer, String topic, AuditStore store, SchemaValidator validator) {
         super(consumer, List.of(topic), "audit-sink");
@@ -97,6 +98,9 @@ public final class AuditSink extends ConsumerLoop {
             result = appendOneByOne(events, origins, refused);
         }
         stored.addAndGet(result.stored());
+        if (result.stored() > 0) {
+            onStored.run(); // e.g. SiemDelivery::poke: the events are committed, outputs may read them now
+        }
         duplicates.addAndGet(result.duplicates());
         rejected.addAndGet(result.rejected());
         if (result.duplicates() > 0) {
@@ -199,6 +203,14 @@ public final class AuditSink extends ConsumerLoop {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    }
+
+    /**
+     * Runs {@code listener} on the sink's thread after each batch that stored new events (after the
+     * commit, before the Kafka offsets). It must be quick and must not throw; {@code SiemDelivery::poke} is.
+     */
+    public void onStored(Runnable listener) {
+        this.onStored = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     /** Events chained and stored by this sink. */

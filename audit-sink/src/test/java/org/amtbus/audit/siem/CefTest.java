@@ -63,6 +63,40 @@ class CefTest {
         assertThat(Cef.header("1.0|evil|10", Cef.MAX_VERSION).split("(?<!\\\\)\\|")).hasSize(1);
     }
 
+    @Test
+    void hostileValuesInEveryFieldParseBackExactly() {
+        // given
+        Map<SiemField, String> values = HostileValues.everyField();
+
+        // when
+        String line = Cef.encode(values, "0.1.0");
+
+        // then
+        assertThat(line).doesNotContain("\n", "\r");
+        Map<String, String> ext = parseExtension(line.substring(nthBar(line, 7) + 1));
+        for (Map.Entry<SiemField, String> entry : values.entrySet()) {
+            assertThat(ext.get(entry.getKey().cef())).as(entry.getKey().name())
+                    .isEqualTo(Cef.cut(entry.getValue(), entry.getKey().cefMaxLength()).stripTrailing()); // cut; trailing spaces dropped
+        }
+        assertThat(ext).hasSize(SiemField.values().length + 4); // 4 csN/cnN labels
+    }
+
+    @Test
+    void cutsEveryFieldToItsDictionaryLength() {
+        // given
+        Map<SiemField, String> values = HostileValues.longFields("=", 5000);
+
+        // when
+        Map<String, String> ext = parseExtension(Cef.encode(values, "0.1.0").substring(
+                nthBar(Cef.encode(values, "0.1.0"), 7) + 1));
+
+        // then
+        for (SiemField field : SiemField.values()) {
+            assertThat(ext.get(field.cef()).length()).as(field.name()).isLessThanOrEqualTo(field.cefMaxLength());
+        }
+        assertThat(ext.get("externalId")).isEqualTo("=".repeat(40));
+    }
+
     private static int nthBar(String line, int n) {
         int seen = 0;
         for (int i = 0; i < line.length(); i++) {
