@@ -220,8 +220,9 @@ public final class Node implements AutoCloseable {
         AccessLoader accessLoader = new AccessLoader(accounts, new GrantStore(database.dataSource()));
         // one authenticator, so MQTT and HTTP share one lockout: switching protocol earns no extra guesses
         PasswordAuthenticator passwords = new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock));
-        SessionAuthenticator authenticator = new SessionAuthenticator(passwords, TokenService.open(secrets, clock),
-                accessLoader, principals, this::auditLogin);
+        TokenService tokens = TokenService.open(secrets, clock);
+        SessionAuthenticator authenticator = new SessionAuthenticator(passwords, tokens, accessLoader, principals,
+                this::auditLogin);
         LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
         if (s.runs(Role.API)) {
@@ -242,6 +243,21 @@ public final class Node implements AutoCloseable {
                         }
                     });
             started.push(api);
+            Producer<String, byte[]> aclProducer = clients.producer("acl-changes");
+            started.push(aclProducer::close);
+            org.amtbus.acl.admin.AccountAdmin accountAdmin = new org.amtbus.acl.admin.AccountAdmin(accounts,
+                    new GrantStore(database.dataSource()), hasher, new org.amtbus.acl.password.PasswordPolicy(), audit,
+                    new org.amtbus.acl.change.AclChanges(aclProducer), clock);
+            java.util.Optional<org.amtbus.acl.token.ExternalTokenVerifier> external = s.api().identityProvider()
+                    .map(idp -> new org.amtbus.acl.token.ExternalTokenVerifier(idp,
+                            (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), clock));
+            org.amtbus.acl.http.AdminApi.mount(api.server(),
+                    new org.amtbus.acl.http.AdminApi.Settings(s.api().authorizeEnabled(), s.api().tokenTtl()),
+                    new org.amtbus.acl.http.AdminApi.Services(accounts, accountAdmin, passwords, tokens,
+                            new org.amtbus.acl.token.BearerTokens(tokens, external),
+                            new org.amtbus.platform.device.DeviceEnrollment(new org.amtbus.platform.device.DeviceRegistry(
+                                    database.dataSource()), new org.amtbus.platform.device.DeviceSecrets(secrets), audit, clock),
+                            new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock));
         }
 
         if (s.runs(Role.BROKER)) {
@@ -304,6 +320,25 @@ public final class Node implements AutoCloseable {
                     .register(registry);
             FunctionCounter.builder("amtbus.audit.sink.rejected", auditSink.sink(), org.amtbus.audit.sink.AuditSink::rejectedCount)
                     .register(registry);
+            health.register("audit-sink", () -> !auditSink.sink().failed());
+            AuditSettings auditSettings = s.audit();
+            if (!auditSettings.siemOutputs().isEmpty()) {
+                java.security.cert.X509Certificate trust = auditSettings.siemCaFile()
+                        .map(Node::readCertificate).orElse(ca.certificate());
+                java.util.Optional<IssuedCertificate> client = auditSettings.siemOutputs().stream()
+                        .anyMatch(o -> o.clientCertificate())
+                        ? java.util.Optional.of(ca.issueClient("audit-sink-" + s.nodeId(), CertificateAuthority.SERVICE_VALIDITY))
+                        : java.util.Optional.empty();
+                org.amtbus.audit.siem.delivery.SiemDelivery siem = org.amtbus.audit.siem.delivery.SiemDelivery.start(
+                        database.dataSource(), secrets, org.amtbus.audit.siem.delivery.SiemConfig.of(auditSettings.siemOutputs(),
+                                dataDir.resolve("siem-spool").resolve(s.nodeId()), hostName(), Version.current()),
+                        java.util.Optional.of(new org.amtbus.audit.siem.delivery.SiemTls(trust, client)), registry);
+                started.push(siem);
+                auditSink.sink().onStored(siem::poke);
+            }
+            org.amtbus.audit.alert.AlertService alerts = org.amtbus.audit.alert.AlertService.start(clients, audit,
+                    auditSettings.alerts(), clock, auditSink.queries(), auditSettings.verifyInterval());
+            started.push(alerts);
         }
 
         if (s.runs(Role.ROUTER)) {
@@ -350,6 +385,23 @@ public final class Node implements AutoCloseable {
      */
     private static String certName(String role, NodeSettings s) {
         return s.nodeId().equals("node-1") ? role : role + "-" + s.nodeId();
+    }
+
+    private static java.security.cert.X509Certificate readCertificate(Path file) {
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            return (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in);
+        } catch (java.io.IOException | java.security.cert.CertificateException e) {
+            throw new StartupException(StartupException.CONFIGURATION, "siem.caFile: cannot read a certificate from " + file);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "amtbus";
+        }
     }
 
     /** The embedded PostgreSQL another process of this data directory runs (a multi-process node on one machine). */

@@ -25,7 +25,15 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                            int metricsPort, Optional<KafkaConfig> externalKafka, short kafkaReplicationFactor,
                            Lockout lockout, InetAddress apiHost, int apiPort, Cira cira, Router router,
                            java.util.Set<Role> roles, boolean sharedEmbeddedDatabase,
-                           Optional<org.amtbus.platform.secret.VaultSecretStore.Config> vault) {
+                           Optional<org.amtbus.platform.secret.VaultSecretStore.Config> vault, Api api, AuditSettings audit) {
+
+    /**
+     * The HTTPS API beyond go-auth: whether {@code POST /api/v1/authorize} issues tokens, their lifetime, and an
+     * external identity provider whose tokens are accepted.
+     */
+    public record Api(boolean authorizeEnabled, java.time.Duration tokenTtl,
+                      Optional<org.amtbus.acl.token.ExternalIdentityProvider> identityProvider) {
+    }
 
     /** Whether this process runs {@code role}. */
     public boolean runs(Role role) {
@@ -36,7 +44,7 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
     NodeSettings withRoles(java.util.Set<Role> other) {
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, tlsDnsNames, tlsIpAddresses, metricsHost,
                 metricsPort, externalKafka, kafkaReplicationFactor, lockout, apiHost, apiPort, cira, router,
-                java.util.Set.copyOf(other), sharedEmbeddedDatabase, vault);
+                java.util.Set.copyOf(other), sharedEmbeddedDatabase, vault, api, audit);
     }
 
     /** The CIRA listener of the gateway role; {@code gatewayId} names its Kafka topic and its leases. */
@@ -171,7 +179,27 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         }
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
                 metricsHost, metricsPort, externalKafka, replicationFactor, lockout, apiHost, apiPort, cira, router,
-                java.util.Set.copyOf(roles), shared, vault(s));
+                java.util.Set.copyOf(roles), shared, vault(s), api(s), AuditSettings.from(s));
+    }
+
+    private static Api api(Settings s) {
+        Optional<org.amtbus.acl.token.ExternalIdentityProvider> idp = s.raw("api.idp.jwksUrl").map(url -> {
+            try {
+                return new org.amtbus.acl.token.ExternalIdentityProvider(java.net.URI.create(url),
+                        s.raw("api.idp.issuer").orElseThrow(() -> new ConfigException("api.idp.issuer: required with api.idp.jwksUrl")),
+                        s.raw("api.idp.audience").orElseThrow(() -> new ConfigException("api.idp.audience: required with api.idp.jwksUrl")),
+                        s.string("api.idp.accountClaim", org.amtbus.acl.token.ExternalIdentityProvider.DEFAULT_ACCOUNT_CLAIM,
+                                Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]{0,63}"), "a claim name"),
+                        org.amtbus.acl.token.ExternalIdentityProvider.DEFAULT_ALGORITHMS,
+                        org.amtbus.acl.token.ExternalIdentityProvider.DEFAULT_CACHE_TTL,
+                        org.amtbus.acl.token.ExternalIdentityProvider.DEFAULT_MIN_REFRESH_INTERVAL);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("api.idp: " + e.getMessage());
+            }
+        });
+        return new Api(s.bool("api.authorize.enabled", true),
+                s.duration("api.token.ttl", java.time.Duration.ofMinutes(15), java.time.Duration.ofMinutes(1),
+                        java.time.Duration.ofHours(24)), idp);
     }
 
     /** {@code secrets.backend: vault} and its settings; the credential itself is only ever a file's path. */

@@ -169,6 +169,17 @@ class RouterResilienceIT {
         return c;
     }
 
+    private static int forwarded(List<UUID> ids) throws java.sql.SQLException {
+        try (var c = database.dataSource().getConnection();
+             var st = c.prepareStatement("SELECT count(*) FROM commands WHERE command_id = ANY (?) AND state = 'forwarded'")) {
+            st.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** Responses that are never written: a device that went silent in the middle of a command. */
     private static final class HeldResponses implements ResponseDelay {
         private final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
@@ -230,6 +241,8 @@ class RouterResilienceIT {
             }
             producer.flush();
             await().atMost(Duration.ofSeconds(30)).until(() -> never.pending() > 0);
+            // all five are in the gateway's hands (forwarded), so none can honestly be answered offline
+            await().atMost(Duration.ofSeconds(60)).until(() -> forwarded(sent) == 5);
             int bootsWhenKilled = sim.device().boots();
 
             gateway.close();

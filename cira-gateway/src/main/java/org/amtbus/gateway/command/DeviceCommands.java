@@ -161,6 +161,12 @@ public final class DeviceCommands implements AutoCloseable {
 
         void run(Command command, Optional<String> principal) {
             try {
+                if (connected.get(command.guid()).filter(current -> current == link).isEmpty()) {
+                    // nothing was sent: the connection this command was queued for is gone
+                    finish(command, principal, CommandResult.Status.FAILED,
+                            "the device disconnected before the command was sent", Map.of());
+                    return;
+                }
                 if (client == null) {
                     Optional<Secret> admin = secrets.get(command.guid(), DeviceSecrets.Kind.AMT_ADMIN_PASSWORD);
                     if (admin.isEmpty()) {
