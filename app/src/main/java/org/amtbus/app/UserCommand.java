@@ -26,13 +26,19 @@ final class UserCommand {
     static final class Add extends Target implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Option(names = "--superuser", description = "Full access to every topic.") boolean superuser;
+        @Option(names = "--tenant", description = "The user's tenant: {tenant} in grant templates resolves to it.")
+        String tenant;
 
         @Override
         public Integer call() throws Exception {
+            java.util.Optional<org.amtbus.schemas.model.TenantId> tenantId = java.util.Optional.ofNullable(tenant)
+                    .map(DeviceCommand::tenant);
             char[] password = Stdin.readSecretChars(System.in, "password");
             try (NodeConnection node = NodeConnection.open(dataDir, config)) {
-                node.admin().addUser(name, password, superuser, node.actor);
-                System.out.println("added " + name + (superuser ? " (superuser)" : " (no access until granted)"));
+                node.admin().addAccount(name, org.amtbus.acl.account.Account.Kind.USER, password, superuser, tenantId,
+                        node.actor);
+                System.out.println("added " + name + tenantId.map(t -> " in tenant " + t).orElse("")
+                        + (superuser ? " (superuser)" : " (no access until granted)"));
                 return 0;
             } catch (AccountAdmin.AdminException e) {
                 return refused(e);

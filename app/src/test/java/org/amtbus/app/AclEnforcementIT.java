@@ -161,4 +161,20 @@ class AclEnforcementIT {
         return ops.node.scrapeMetrics().lines().filter(l -> l.startsWith("amtbus_broker_acl_denials_total{") && l.contains("subscribe"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
+
+    @Test
+    void aTenantGrantTemplateResolvesToTheUsersTenant() {
+        String password = "pass phrase for " + UUID.randomUUID();
+        assertThat(ops.amtbus(password + "\n", "user", "add", "tenant-user", "--tenant", "acme").code()).isZero();
+        assertThat(ops.amtbus("", "acl", "grant", "tenant-user", "amtbus/v1/{tenant}/devices/#", "1").code()).isZero();
+        Mqtt5BlockingClient client = ops.node.mqttClient(RunningNode.newClientId()).simpleAuth().username("tenant-user")
+                .password(password.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+        client.connect();
+        try {
+            assertThat(canSubscribe(client, "amtbus/v1/acme/devices/#")).isTrue();
+            assertThat(canSubscribe(client, "amtbus/v1/other/devices/#")).isFalse();
+        } finally {
+            client.disconnect();
+        }
+    }
 }
