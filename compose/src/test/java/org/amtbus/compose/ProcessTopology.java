@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The compose topology as separate JVM processes on loopback, sharing one data directory (the CA, the sealed
- * secret store) and one embedded Kafka and PostgreSQL: {@code core} (Kafka, PostgreSQL, router, audit sink,
- * ACL API), two brokers and two gateways, each the real {@code amtbus.jar} with {@code --roles}.
+ * secret store) and one embedded Kafka and PostgreSQL: {@code core} (Kafka, PostgreSQL and the HTTPS API),
+ * the audit sink, routers, brokers and gateways, each the real {@code amtbus.jar} with {@code --roles}.
  */
 final class ProcessTopology implements AutoCloseable {
 
@@ -23,6 +23,9 @@ final class ProcessTopology implements AutoCloseable {
     final AmtbusProcess core;
     final List<AmtbusProcess> brokers = new ArrayList<>();
     final List<AmtbusProcess> gateways = new ArrayList<>();
+    final List<AmtbusProcess> routers = new ArrayList<>();
+    AmtbusProcess auditSink;
+    private final Map<String, Map<String, String>> envs = new java.util.concurrent.ConcurrentHashMap<>();
     final String kafkaBootstrap;
     final int postgresPort;
 
@@ -33,25 +36,32 @@ final class ProcessTopology implements AutoCloseable {
         this.postgresPort = Integer.parseInt(core.printed("^  PostgreSQL\\s+jdbc:postgresql://[^:]+:(\\d+)/"));
     }
 
-    static ProcessTopology start(int brokerCount, int gatewayCount) {
+    static ProcessTopology start(int brokerCount, int gatewayCount, int routerCount) {
         Path dir;
         try {
             dir = Files.createTempDirectory("amtbus-topology-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AmtbusProcess core = AmtbusProcess.start("core", dir, "router,audit-sink,api", Map.of(
-                "AMTBUS_KAFKA_PORT", "0", "AMTBUS_DATABASE_PORT", "0", "AMTBUS_API_HOST", "127.0.0.1", "AMTBUS_API_PORT", "0",
-                "AMTBUS_ROUTER_RESULTDEADLINE", "20s"), "640m");
+        AmtbusProcess core = AmtbusProcess.start("core", dir, "api", Map.of(
+                "AMTBUS_KAFKA_PORT", "0", "AMTBUS_DATABASE_PORT", "0", "AMTBUS_API_HOST", "127.0.0.1", "AMTBUS_API_PORT", "0"),
+                "512m");
         ProcessTopology t = new ProcessTopology(dir, core);
         try {
             List<CompletableFuture<AmtbusProcess>> starting = new ArrayList<>();
+            starting.add(CompletableFuture.supplyAsync(() -> t.launch("audit-sink", "audit-sink", t.shared())));
+            for (int i = 1; i <= routerCount; i++) {
+                Map<String, String> env = t.shared();
+                env.put("AMTBUS_ROUTER_RESULTDEADLINE", "20s");
+                String name = "router-" + i;
+                starting.add(CompletableFuture.supplyAsync(() -> t.launch(name, "router", env)));
+            }
             for (int i = 1; i <= brokerCount; i++) {
                 Map<String, String> env = t.shared();
                 env.put("AMTBUS_BROKER_MQTT_HOST", "127.0.0.1");
                 env.put("AMTBUS_BROKER_MQTT_PORT", "0");
                 String name = "broker-" + i;
-                starting.add(CompletableFuture.supplyAsync(() -> AmtbusProcess.start(name, dir, "broker", env, "256m")));
+                starting.add(CompletableFuture.supplyAsync(() -> t.launch(name, "broker", env)));
             }
             for (int i = 1; i <= gatewayCount; i++) {
                 Map<String, String> env = t.shared();
@@ -59,19 +69,42 @@ final class ProcessTopology implements AutoCloseable {
                 env.put("AMTBUS_CIRA_PORT", "0");
                 env.put("AMTBUS_CIRA_LEASETIME", "3s");
                 String name = "gateway-" + i;
-                starting.add(CompletableFuture.supplyAsync(() -> AmtbusProcess.start(name, dir, "gateway", env, "256m")));
+                starting.add(CompletableFuture.supplyAsync(() -> t.launch(name, "gateway", env)));
             }
             for (CompletableFuture<AmtbusProcess> f : starting) {
-                AmtbusProcess p = f.join();
-                (p.name.startsWith("broker") ? t.brokers : t.gateways).add(p);
+                t.place(f.join());
             }
-            t.brokers.sort(java.util.Comparator.comparing(p -> p.name));
-            t.gateways.sort(java.util.Comparator.comparing(p -> p.name));
             return t;
         } catch (RuntimeException e) {
             t.close();
             throw e;
         }
+    }
+
+    private AmtbusProcess launch(String name, String roles, Map<String, String> env) {
+        envs.put(name, Map.copyOf(env));
+        return AmtbusProcess.start(name, dataDir, roles, env, "256m");
+    }
+
+    private synchronized void place(AmtbusProcess p) {
+        List<AmtbusProcess> list = p.name.startsWith("broker") ? brokers : p.name.startsWith("gateway") ? gateways
+                : p.name.startsWith("router") ? routers : null;
+        if (list == null) {
+            auditSink = p;
+            return;
+        }
+        list.removeIf(old -> old.name.equals(p.name));
+        list.add(p);
+        list.sort(java.util.Comparator.comparing(x -> x.name));
+    }
+
+    /** Starts a process again (after {@link AmtbusProcess#kill()}) with the settings it had. */
+    AmtbusProcess restart(AmtbusProcess old) {
+        String roles = old.name.startsWith("broker") ? "broker" : old.name.startsWith("gateway") ? "gateway"
+                : old.name.startsWith("router") ? "router" : "audit-sink";
+        AmtbusProcess again = launch(old.name, roles, new HashMap<>(envs.get(old.name)));
+        place(again);
+        return again;
     }
 
     /** Settings every process but core needs to share core's Kafka and PostgreSQL. */
@@ -104,6 +137,10 @@ final class ProcessTopology implements AutoCloseable {
     public void close() {
         gateways.forEach(AmtbusProcess::close);
         brokers.forEach(AmtbusProcess::close);
+        routers.forEach(AmtbusProcess::close);
+        if (auditSink != null) {
+            auditSink.close();
+        }
         core.close();
     }
 }

@@ -62,9 +62,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Scale-out with real processes: two brokers and two gateways beside a core process (Kafka, PostgreSQL, router,
- * audit sink), the real jar with {@code --roles} in each, simulated machines spread over both gateways. The
- * gateway-kill scenario runs last: it changes the topology.
+ * Scale-out with real processes: two brokers, two gateways, two routers and the audit sink beside a core process
+ * (Kafka, PostgreSQL, API), the real jar with {@code --roles} in each, simulated machines spread over both
+ * gateways. The kill scenarios run last, in order: each changes the topology.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleOutIT {
@@ -81,7 +81,7 @@ class ScaleOutIT {
     @BeforeAll
     static void start() throws Exception {
         assertThat(AmtbusProcess.JAR).as("the app jar is built before this module").exists();
-        topology = ProcessTopology.start(2, 2);
+        topology = ProcessTopology.start(2, 2, 2);
         database = Database.connectToRunningEmbedded(topology.dataDir, topology.postgresPort);
         leases = new DeviceLeases(database.dataSource());
         SecureRandom random = new SecureRandom();
@@ -238,6 +238,92 @@ class ScaleOutIT {
 
     @Test
     @Order(3)
+    void killingARouterAndABrokerUnderLoadLeavesNoAcceptedCommandWithoutAResult() throws Exception {
+        Mqtt5BlockingClient operator = OPERATORS.get(1);
+        List<UUID> accepted = new ArrayList<>();
+        Map<UUID, Set<UUID>> resultIds = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<UUID, CommandResult.Status> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        try (var publishes = operator.publishes(MqttGlobalPublishFilter.ALL)) {
+            operator.subscribeWith().topicFilter("amtbus/v1/" + TENANT.value() + "/devices/+/results").qos(MqttQos.AT_LEAST_ONCE)
+                    .send();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        Optional<Mqtt5Publish> p = publishes.receive(200, TimeUnit.MILLISECONDS);
+                        if (p.isPresent()) {
+                            CommandResult r = Json.read(p.get().getPayloadAsBytes(), CommandResult.class);
+                            resultIds.computeIfAbsent(r.commandId(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                                    .add(r.id());
+                            statuses.put(r.commandId(), r.status());
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            for (int i = 0; i < 40; i++) {
+                if (i == 10) {
+                    topology.routers.get(0).kill();
+                    topology.brokers.get(0).kill();
+                }
+                DeviceGuid guid = guid(MACHINES.get(i % MACHINES.size()));
+                Command c = new Command(UUID.randomUUID(), TENANT, guid, CommandAction.POWER_STATE, 300, null, Instant.now());
+                // a QoS 1 publish that returns was acknowledged by the broker: the command is accepted
+                operator.publishWith().topic(topic(guid, "commands")).qos(MqttQos.AT_LEAST_ONCE).payload(Json.write(c)).send();
+                accepted.add(c.id());
+            }
+            try {
+                await("a result for every accepted command").atMost(Duration.ofSeconds(150))
+                        .until(() -> accepted.stream().allMatch(resultIds::containsKey));
+            } finally {
+                reader.interrupt();
+                operator.unsubscribeWith().topicFilter("amtbus/v1/" + TENANT.value() + "/devices/+/results").send();
+            }
+        }
+        for (UUID id : accepted) {
+            assertThat(resultIds.get(id)).as("one result for " + id).hasSize(1);
+            assertThat(statuses.get(id)).isIn(CommandResult.Status.SUCCEEDED, CommandResult.Status.FAILED);
+        }
+        assertThat(topology.routers.get(1).alive()).isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void killingTheAuditSinkLosesNoAuditEventAndTheChainContinues() throws Exception {
+        String prefix = "probe-" + UUID.randomUUID().toString().substring(0, 8);
+        int attempts = 30;
+        for (int i = 0; i < attempts; i++) {
+            if (i == 10) {
+                topology.auditSink.kill();
+            }
+            if (i == 20) {
+                topology.restart(topology.auditSink);
+            }
+            Mqtt5BlockingClient intruder = MqttClient.builder().useMqttVersion5().identifier(prefix + "-" + i)
+                    .serverHost("127.0.0.1").serverPort(topology.mqttPort(topology.brokers.get(1)))
+                    .sslConfig().trustManagerFactory(TlsContexts.trustManagerFactory(ca())).protocols(List.of("TLSv1.3"))
+                    .applySslConfig()
+                    .simpleAuth().username(prefix + "-" + i).password("wrong password".getBytes(StandardCharsets.UTF_8))
+                    .applySimpleAuth().buildBlocking();
+            try {
+                intruder.connect();
+                throw new AssertionError("a wrong password was accepted");
+            } catch (com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException expected) {
+                // refused, and audited as auth.login failure
+            }
+        }
+        var queries = new org.amtbus.audit.query.AuditQueries(database.dataSource());
+        await("every failed login in the trail").atMost(Duration.ofSeconds(90)).until(() -> queries.search(
+                        org.amtbus.audit.query.AuditSearch.all().withType("auth.login").withLimit(10_000)).stream()
+                .filter(e -> e.event().actor().name().startsWith(prefix)).count() == attempts);
+        var verification = queries.verify();
+        assertThat(verification.intact()).as(verification.firstProblem().map(Object::toString).orElse("")).isTrue();
+    }
+
+    @Test
+    @Order(5)
     void killingAGatewayMovesItsDevicesToTheOtherAndLaterCommandsSucceed() throws Exception {
         AmtbusProcess victim = topology.gateways.get(0);
         List<SimulatedDevice> onVictim = MACHINES.stream()
