@@ -50,6 +50,7 @@ final class Mosquitto implements AutoCloseable {
             Files.writeString(config, config(certFile, keyFile, caFile, passwords, acl));
             process = new ProcessBuilder(BINARY, "-c", config.toString()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(dir.resolve("mosquitto.log").toFile())).start();
+            ChildProcesses.stopOnExit(process);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start mosquitto: " + e.getMessage(), e);
         }

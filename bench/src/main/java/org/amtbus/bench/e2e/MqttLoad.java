@@ -29,7 +29,8 @@ final class MqttLoad {
     private static final Duration DRAIN = Duration.ofSeconds(5);
 
     /** What one run delivered. */
-    record Result(long sent, long received, double seconds, double messagesPerSecond, Latencies.Summary latency) {
+    record Result(long sent, long received, double seconds, double messagesPerSecond, Latencies.Summary latency,
+                  boolean stalled) {
         double lossPercent() {
             return sent == 0 ? 0 : 100.0 * (sent - received) / sent;
         }
@@ -80,6 +81,7 @@ final class MqttLoad {
                 publishers.add(pub);
             }
             AtomicLong sent = new AtomicLong();
+            java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
             long start = System.nanoTime();
             long end = start + duration.toNanos();
             List<Thread> threads = new ArrayList<>();
@@ -88,7 +90,7 @@ final class MqttLoad {
                 String topic = topic(runId, i);
                 double perPublisher = ratePerSecond / (double) pairs;
                 threads.add(Thread.ofPlatform().name("bench-publisher-" + i).start(
-                        () -> publish(pub, topic, start, end, perPublisher, sent)));
+                        () -> publish(pub, topic, start, end, perPublisher, sent, stalled)));
             }
             for (Thread t : threads) {
                 t.join();
@@ -103,10 +105,11 @@ final class MqttLoad {
                 }
             }
             double seconds = Math.max(lastReceived.get() - start, 1) / 1e9;
-            Result result = new Result(sent.get(), received.get(), seconds, received.get() / seconds, latencies.summary());
-            LOG.info("mqtt run [target: {}, pairs: {}, qos: {}, rate: {}, sent: {}, received: {}, msgPerSec: {}, p50Ms: {}, p99Ms: {}]",
+            Result result = new Result(sent.get(), received.get(), seconds, received.get() / seconds, latencies.summary(),
+                    stalled.get());
+            LOG.info("mqtt run [target: {}, pairs: {}, qos: {}, rate: {}, sent: {}, received: {}, msgPerSec: {}, p50Ms: {}, p99Ms: {}, stalled: {}]",
                     endpoint.label(), pairs, qos.getCode(), ratePerSecond == 0 ? "max" : ratePerSecond, result.sent(),
-                    result.received(), Math.round(result.messagesPerSecond()), result.latency().p50Ms(), result.latency().p99Ms());
+                    result.received(), Math.round(result.messagesPerSecond()), result.latency().p50Ms(), result.latency().p99Ms(), result.stalled());
             return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -125,7 +128,7 @@ final class MqttLoad {
     }
 
     private void publish(Mqtt5AsyncClient client, String topic, long start, long end, double ratePerSecond,
-                         AtomicLong sent) {
+                         AtomicLong sent, java.util.concurrent.atomic.AtomicBoolean stalled) {
         Semaphore window = new Semaphore(WINDOW);
         long n = 0;
         double periodNanos = ratePerSecond > 0 ? 1e9 / ratePerSecond : 0;
@@ -141,7 +144,11 @@ final class MqttLoad {
                     continue;
                 }
             }
-            window.acquireUninterruptibly();
+            if (!acquire(window, 1)) { // the broker stopped acknowledging: end this publisher, the run reports it
+                stalled.set(true);
+                LOG.warn("publisher stalled: {} publishes unacknowledged for {} [topic: {}]", WINDOW, DRAIN, topic);
+                return;
+            }
             byte[] payload = new byte[PAYLOAD_BYTES];
             ByteBuffer.wrap(payload).putLong(System.nanoTime());
             client.publishWith().topic(topic).qos(qos).payload(payload).send()
@@ -149,12 +156,18 @@ final class MqttLoad {
             sent.incrementAndGet();
             n++;
         }
-        try { // until every publish of this publisher completed (acknowledged, for QoS 1)
-            if (!window.tryAcquire(WINDOW, DRAIN.toSeconds(), TimeUnit.SECONDS)) {
-                LOG.warn("publishes still unacknowledged after {} [topic: {}]", DRAIN, topic);
-            }
+        if (!acquire(window, WINDOW)) { // until every publish of this publisher completed (acknowledged, for QoS 1)
+            stalled.set(true);
+            LOG.warn("publishes still unacknowledged after {} [topic: {}]", DRAIN, topic);
+        }
+    }
+
+    private static boolean acquire(Semaphore window, int permits) {
+        try {
+            return window.tryAcquire(permits, DRAIN.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -37,9 +37,16 @@ final class MqttScenario {
     }
 
     /** Medians over the repeats of one broker in one case. */
-    record Measured(List<Double> rate, List<Double> ratePerCpu, List<Double> p50, List<Double> p99, List<Double> loss) {
+    record Measured(List<Double> rate, List<Double> ratePerCpu, List<Double> p50, List<Double> p99, List<Double> loss,
+                    List<Boolean> stalled) {
         static Measured empty() {
-            return new Measured(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            return new Measured(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>());
+        }
+
+        String stalls() {
+            long n = stalled.stream().filter(b -> b).count();
+            return n == 0 ? "" : "; STALLED " + n + "/" + stalled.size();
         }
     }
 
@@ -100,6 +107,7 @@ final class MqttScenario {
             LOG.warn("run failed, counted as missing [target: {}, case: {}, reason: {}]", endpoint.label(), c.label(), e.getMessage());
             into.rate().add(Double.NaN);
             into.loss().add(100.0);
+            into.stalled().add(true);
         }
     }
 
@@ -110,6 +118,7 @@ final class MqttScenario {
         into.rate().add(saturated.messagesPerSecond());
         into.ratePerCpu().add(cpu > 0 ? saturated.received() / cpu : Double.NaN);
         into.loss().add(saturated.lossPercent());
+        into.stalled().add(saturated.stalled());
         MqttLoad.Result paced = load.paced(settings.runTime(), PACED_RATE);
         into.p50().add(paced.latency().p50Ms());
         into.p99().add(paced.latency().p99Ms());
@@ -127,7 +136,8 @@ final class MqttScenario {
             Measured theirs = e.getValue()[1];
             report.add(label, "msg/s", median(ours.rate()), median(theirs.rate()), "msg/s",
                     "spread " + spread(ours.rate()) + " vs " + spread(theirs.rate()) + "; loss "
-                            + Report.number(max(ours.loss())) + "% vs " + Report.number(max(theirs.loss())) + "%");
+                            + Report.number(max(ours.loss())) + "% vs " + Report.number(max(theirs.loss())) + "%" + ours.stalls()
+                            + (theirs.stalls().isEmpty() ? "" : " (mosquitto" + theirs.stalls() + ")"));
             report.add(label, "per CPU-s", median(ours.ratePerCpu()), median(theirs.ratePerCpu()), "msg/broker-CPU-s", "");
             report.add(label, "p50", median(ours.p50()), median(theirs.p50()), "ms", "at " + PACED_RATE + " msg/s");
             report.add(label, "p99", median(ours.p99()), median(theirs.p99()), "ms", "spread " + spread(ours.p99())

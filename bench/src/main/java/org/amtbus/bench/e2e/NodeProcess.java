@@ -56,6 +56,7 @@ final class NodeProcess implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             process = builder.start();
+            ChildProcesses.stopOnExit(process);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the node: " + e.getMessage(), e);
         }
