@@ -53,7 +53,7 @@ public final class Main {
                 }
             }
             return 0;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             LOG.error("bench failed [scenario: {}]", settings.scenario(), e);
             return 1;
         }
