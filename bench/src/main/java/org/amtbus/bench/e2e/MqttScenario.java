@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Scenario 1: MQTT throughput and latency, our broker (ACL enforced, ordinary account) against Mosquitto with an
  * equivalent ACL, same HiveMQ client, same run, alternating which goes first. For each of TLS/plain x 1->1/10->10 x
  * QoS 0/1: a saturating run (msg/s, and msg per broker CPU-second) and a run paced at {@link #PACED_RATE} msg/s
- * (p50/p99 latency).
+ * (p50/p99 latency). One unreported run per listener warms the JIT first.
  */
 final class MqttScenario {
 
@@ -77,6 +77,7 @@ final class MqttScenario {
 
     private Map<Case, Measured[]> measure(NodeProcess node, Mosquitto mosquitto, char[] password) {
         Map<Case, Measured[]> results = new LinkedHashMap<>();
+        warmUp(node, mosquitto, password);
         for (int repeat = 0; repeat < settings.repeats(); repeat++) {
             for (boolean tls : new boolean[] {true, false}) {
                 MqttEndpoint ours = new MqttEndpoint("amtbus", tls, tls ? node.mqttPort : node.plainMqttPort, node.caFile(),
@@ -97,6 +98,24 @@ final class MqttScenario {
             }
         }
         return results;
+    }
+
+    /** One unreported saturating run per listener, so the node's JIT is warm before anything counts. */
+    private void warmUp(NodeProcess node, Mosquitto mosquitto, char[] password) {
+        for (boolean tls : new boolean[] {true, false}) {
+            for (MqttEndpoint e : List.of(
+                    new MqttEndpoint("amtbus", tls, tls ? node.mqttPort : node.plainMqttPort, node.caFile(), BenchAccount.USER, password),
+                    new MqttEndpoint("mosquitto", tls, tls ? mosquitto.tlsPort : mosquitto.plainPort, node.caFile(), BenchAccount.USER, password))) {
+                for (MqttQos qos : new MqttQos[] {MqttQos.AT_MOST_ONCE, MqttQos.AT_LEAST_ONCE}) {
+                    try {
+                        new MqttLoad(e, 1, qos).saturate(java.time.Duration.ofSeconds(1));
+                    } catch (IllegalStateException ex) {
+                        LOG.warn("warm-up run failed [target: {}, reason: {}]", e.label(), ex.getMessage());
+                    }
+                }
+            }
+        }
+        LOG.info("warm-up done; measuring");
     }
 
     private void measureOne(MqttEndpoint endpoint, long brokerPid, Case c, Measured into) {
