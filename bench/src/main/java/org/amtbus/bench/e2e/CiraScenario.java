@@ -1,0 +1,216 @@
+package org.amtbus.bench.e2e;
+
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.amtbus.platform.tls.TlsContexts;
+import org.amtbus.platform.tls.TlsPolicy;
+import org.amtbus.sim.amt.SimulatedDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scenario 2: CIRA scale. For each device count N: simulated machines (this process) dial the node's gateway
+ * (-Xmx512m, its own process) with at most {@link #IN_FLIGHT} connecting at once, until the gateway's
+ * {@code amtbus_cira_devices_online} says N - the full login each: TLS (P-384 certificate, JDK provider, a fresh client
+ * context so no session is resumed), APF, password check against the secret store, lease in PostgreSQL, presence and
+ * audit on Kafka. Then heap after a full GC (jcmd), all N dropped at once, and all N redialling at once (the storm,
+ * each machine backing off on its own as firmware does). The baseline, same run: {@link BareTlsServer} (same TLS
+ * settings and certificate type, nothing else) in its own process, same N, same cap.
+ */
+final class CiraScenario {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CiraScenario.class);
+    static final int IN_FLIGHT = 64;
+    private static final String ONLINE = "amtbus_cira_devices_online";
+    private static final String TLS_FAILED = "amtbus_cira_tls_failed_total";
+    private static final Duration AT_MOST = Duration.ofMinutes(5);
+
+    private final BenchSettings settings;
+
+    CiraScenario(BenchSettings settings) {
+        this.settings = settings;
+    }
+
+    /** What one N measured on one side. */
+    record Figures(int devices, double connectSeconds, double connectCpuSeconds, double heapPerConnectionKib,
+                   double rssPerConnectionKib, double stormSeconds, double stormCpuSeconds, long heapBaseKib,
+                   long stormFailures) {
+        double connectRate() {
+            return devices / connectSeconds;
+        }
+
+        double perCpuSecond() {
+            return devices / connectCpuSeconds;
+        }
+    }
+
+    void run() {
+        int max = settings.devices().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        List<String> heap = List.of("-Xmx512m");
+        Report report = new Report("CIRA: one gateway (node -Xmx512m) vs bare JDK TLS server", "gateway", "bare TLS");
+        SvgBarChart rate = new SvgBarChart("CIRA logins/s, " + IN_FLIGHT + " connecting at once (P-384, JDK TLS)",
+                "connections/s", List.of("gateway: TLS+APF+auth+lease", "bare TLS (same cert, same JDK)"));
+        SvgBarChart memory = new SvgBarChart("Heap per idle connection after full GC", "KiB per connection",
+                List.of("gateway", "bare TLS"));
+        try (NodeProcess node = new NodeProcess(settings.javaHome(), settings.jar(), settings.dataDir(), settings.out().resolve("node-cira.log"))
+                .start(heap, Duration.ofMinutes(3))) {
+            long t0 = System.nanoTime();
+            List<SimulatedDevice> all = BenchDevices.ensure(node, max);
+            LOG.info("bench devices ready [count: {}, seconds: {}]", all.size(), (System.nanoTime() - t0) / 1_000_000_000);
+            X509Certificate ca = certificate(node.caFile());
+            InetSocketAddress gateway = new InetSocketAddress(InetAddress.getLoopbackAddress(), node.ciraPort);
+            NodeMetrics metrics = new NodeMetrics(node.metricsUrl());
+            System.out.println("CIRA: up to " + max + " simulated machines, node heap -Xmx512m, " + IN_FLIGHT
+                    + " handshakes in flight at most (client-side cap); baseline: bare JDK TLS server in its own JVM");
+            for (int n : settings.devices()) {
+                Figures ours = gateway(node, metrics, ca, gateway, all.subList(0, n));
+                Figures bare = bare(ca, node.dataDir.resolve("tls"), heap, n);
+                String what = String.format("%,d devices", n);
+                report.add(what, "logins/s", ours.connectRate(), bare.connectRate(), "conn/s", String.format(
+                        "connect all: %.1f s vs %.1f s", ours.connectSeconds(), bare.connectSeconds()));
+                report.add(what, "per CPU-s", ours.perCpuSecond(), bare.perCpuSecond(), "conn/server-CPU-s", "");
+                report.add(what, "heap/conn", ours.heapPerConnectionKib(), bare.heapPerConnectionKib(), "KiB",
+                        "heap after GC with 0 connections: " + ours.heapBaseKib() / 1024 + " MiB vs " + bare.heapBaseKib() / 1024 + " MiB");
+                report.add(what, "RSS/conn", ours.rssPerConnectionKib(), bare.rssPerConnectionKib(), "KiB", "");
+                report.add(what, "storm", ours.stormSeconds(), bare.stormSeconds(), "s", String.format(
+                        "all %d drop and redial at once, no cap: gateway until all online (failed TLS handshakes retried "
+                                + "with back-off: %d); bare until every attempt ended (%d failed, not retried); server CPU %.1f s vs %.1f s",
+                        n, ours.stormFailures(), bare.stormFailures(), ours.stormCpuSeconds(), bare.stormCpuSeconds()));
+                rate.add(String.format("%,d", n), ours.connectRate(), bare.connectRate());
+                memory.add(String.format("%,d", n), ours.heapPerConnectionKib(), bare.heapPerConnectionKib());
+                extrapolate(ours);
+            }
+        }
+        report.writeMarkdown(settings.out().resolve("cira.md"));
+        rate.write(settings.out().resolve("cira-logins.svg"));
+        memory.write(settings.out().resolve("cira-heap.svg"));
+    }
+
+    private Figures gateway(NodeProcess node, NodeMetrics metrics, X509Certificate ca, InetSocketAddress target,
+                            List<SimulatedDevice> devices) {
+        int n = devices.size();
+        long heapBase = ProcessStats.heapUsedAfterGcKib(settings.javaHome(), node.pid());
+        long rssBase = ProcessStats.rssKib(node.pid());
+        double cpu0 = ProcessStats.cpuSeconds(node.pid());
+        long start = System.nanoTime();
+        double connectSeconds;
+        double connectCpu;
+        long heapHeld;
+        long rssHeld;
+        try (PacedFleet fleet = new PacedFleet(clientContext(ca), target)) {
+            fleet.start(devices, IN_FLIGHT);
+            require(PacedFleet.await(() -> metrics.count(ONLINE), n, AT_MOST), "gateway: " + n + " online", metrics);
+            connectSeconds = (System.nanoTime() - start) / 1e9;
+            connectCpu = ProcessStats.cpuSeconds(node.pid()) - cpu0;
+            NodeProcess.sleep(2_000);
+            heapHeld = ProcessStats.heapUsedAfterGcKib(settings.javaHome(), node.pid());
+            rssHeld = ProcessStats.rssKib(node.pid());
+        }
+        require(PacedFleet.await(() -> n - metrics.count(ONLINE), n, AT_MOST), "gateway: all dropped", metrics);
+        double cpu1 = ProcessStats.cpuSeconds(node.pid());
+        long tlsFailedBefore = metrics.count(TLS_FAILED);
+        long stormStart = System.nanoTime();
+        double stormSeconds;
+        try (PacedFleet storm = new PacedFleet(clientContext(ca), target)) {
+            storm.start(devices, n);
+            require(PacedFleet.await(() -> metrics.count(ONLINE), n, AT_MOST), "storm: " + n + " online", metrics);
+            stormSeconds = (System.nanoTime() - stormStart) / 1e9;
+        }
+        double stormCpu = ProcessStats.cpuSeconds(node.pid()) - cpu1;
+        long stormFailures = metrics.count(TLS_FAILED) - tlsFailedBefore;
+        PacedFleet.await(() -> n - metrics.count(ONLINE), n, AT_MOST);
+        Figures f = new Figures(n, connectSeconds, connectCpu, (heapHeld - heapBase) / (double) n,
+                (rssHeld - rssBase) / (double) n, stormSeconds, stormCpu, heapBase, stormFailures);
+        LOG.info("gateway figures {}", f);
+        return f;
+    }
+
+    private Figures bare(X509Certificate ca, Path tlsDir, List<String> heap, int n) {
+        try (BareTlsProcess server = new BareTlsProcess(settings.javaHome(), tlsDir, heap)) {
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port);
+            try (TlsDialer warmUp = new TlsDialer()) { // the gateway's JIT is warm from the node's start; warm this one too
+                warmUp.dial(clientContext(ca), target, Math.min(n, 500), IN_FLIGHT);
+            }
+            long heapBase = ProcessStats.heapUsedAfterGcKib(settings.javaHome(), server.pid());
+            long rssBase = ProcessStats.rssKib(server.pid());
+            double cpu0 = ProcessStats.cpuSeconds(server.pid());
+            long start = System.nanoTime();
+            double connectSeconds;
+            double connectCpu;
+            long heapHeld;
+            long rssHeld;
+            try (TlsDialer dialer = new TlsDialer()) {
+                dialer.dial(clientContext(ca), target, n, IN_FLIGHT);
+                connectSeconds = (System.nanoTime() - start) / 1e9;
+                connectCpu = ProcessStats.cpuSeconds(server.pid()) - cpu0;
+                NodeProcess.sleep(2_000);
+                heapHeld = ProcessStats.heapUsedAfterGcKib(settings.javaHome(), server.pid());
+                rssHeld = ProcessStats.rssKib(server.pid());
+                if (dialer.failed.get() > 0) {
+                    LOG.warn("bare TLS handshakes failed [count: {}]", dialer.failed.get());
+                }
+            }
+            double cpu1 = ProcessStats.cpuSeconds(server.pid());
+            long stormStart = System.nanoTime();
+            double stormSeconds;
+            long stormFailures;
+            try (TlsDialer storm = new TlsDialer()) {
+                storm.dial(clientContext(ca), target, n, n);
+                stormSeconds = (System.nanoTime() - stormStart) / 1e9;
+                stormFailures = storm.failed.get();
+                if (storm.failed.get() > 0) {
+                    LOG.warn("bare TLS storm: handshakes failed (not retried) [count: {}, of: {}]", storm.failed.get(), n);
+                }
+            }
+            double stormCpu = ProcessStats.cpuSeconds(server.pid()) - cpu1;
+            Figures f = new Figures(n, connectSeconds, connectCpu, (heapHeld - heapBase) / (double) n,
+                    (rssHeld - rssBase) / (double) n, stormSeconds, stormCpu, heapBase, stormFailures);
+            LOG.info("bare TLS figures {}", f);
+            return f;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void extrapolate(Figures f) {
+        double heap25k = (f.heapBaseKib() + 25_000 * f.heapPerConnectionKib()) / 1024;
+        double storm10k = 10_000 / f.perCpuSecond();
+        System.out.printf("  extrapolated from %,d: 25,000 idle devices need about %.0f MiB heap (target <= 512); "
+                        + "a storm of 10,000 needs about %.0f server CPU-seconds of logins (target < 20 s wall)%n",
+                f.devices(), heap25k, storm10k);
+    }
+
+    private static void require(boolean ok, String what, NodeMetrics metrics) {
+        if (!ok) {
+            throw new IllegalStateException(what + " not reached within " + AT_MOST + " (online now: " + metrics.count(ONLINE) + ")");
+        }
+    }
+
+    /** A fresh client context per fleet: the JDK caches sessions per context, and a storm here means full handshakes. */
+    private static SslContext clientContext(X509Certificate ca) {
+        return TlsContexts.clientContext(ca, TlsPolicy.CIRA, Optional.empty());
+    }
+
+    static X509Certificate certificate(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("bad certificate " + file, e);
+        }
+    }
+}
