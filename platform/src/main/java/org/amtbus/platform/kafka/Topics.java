@@ -157,11 +157,29 @@ public final class Topics {
         }
     }
 
+    /**
+     * A topic created a moment ago may not be known to the broker that answers yet (KRaft metadata propagates
+     * asynchronously): ask again for a few seconds before calling it missing.
+     */
+    private Config describeWhenKnown(ConfigResource resource) throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+    }
+
     private void requireCompacted(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
-            Config config = admin.describeConfigs(List.of(resource)).all()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource);
+            Config config = describeWhenKnown(resource);
             String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
             if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
                 throw new IllegalStateException("topic " + topic + " exists with cleanup.policy=" + policy
