@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -94,6 +95,87 @@ public final class CommandLedger {
             }
         } catch (SQLException e) {
             throw new LedgerException("could not record command " + command.id(), e);
+        }
+    }
+
+    /** One command of a batch to accept, with the Kafka record it came from. */
+    public record Incoming(Command command, Optional<String> principal, String source) {
+    }
+
+    /**
+     * {@link #accept} for a whole batch in two statements: one insert of every id (ON CONFLICT DO NOTHING), one
+     * read of the ids that were there already. The answer is by command id; an id that occurs twice in the batch
+     * is {@link Arrival.First} for its first occurrence only (the caller keeps track).
+     */
+    public Map<UUID, Arrival> acceptAll(List<Incoming> batch) {
+        Map<UUID, Arrival> out = new java.util.HashMap<>();
+        if (batch.isEmpty()) {
+            return out;
+        }
+        String insert = "INSERT INTO commands (command_id, tenant, guid, action, principal, source, state)"
+                + " SELECT * , 'accepted' FROM unnest(?::uuid[], ?::varchar[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[])"
+                + " ON CONFLICT (command_id) DO NOTHING RETURNING command_id";
+        try (Connection c = dataSource.getConnection()) {
+            Object[] ids = batch.stream().map(i -> i.command().id()).toArray();
+            try (PreparedStatement st = c.prepareStatement(insert)) {
+                st.setArray(1, c.createArrayOf("uuid", ids));
+                st.setArray(2, c.createArrayOf("varchar", batch.stream().map(i -> i.command().tenant().value()).toArray()));
+                st.setArray(3, c.createArrayOf("uuid", batch.stream().map(i -> i.command().guid().toUuid()).toArray()));
+                st.setArray(4, c.createArrayOf("varchar", batch.stream().map(i -> i.command().action().wireName()).toArray()));
+                st.setArray(5, c.createArrayOf("varchar", batch.stream().map(i -> i.principal().orElse(null)).toArray()));
+                st.setArray(6, c.createArrayOf("varchar", batch.stream().map(Incoming::source).toArray()));
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getObject(1, UUID.class), new Arrival.First());
+                    }
+                }
+            }
+            List<Incoming> known = batch.stream().filter(i -> !out.containsKey(i.command().id())).toList();
+            if (!known.isEmpty()) {
+                Map<UUID, String> sources = new java.util.HashMap<>();
+                known.forEach(i -> sources.putIfAbsent(i.command().id(), i.source()));
+                try (PreparedStatement read = c.prepareStatement(
+                        "SELECT command_id, state, result, published, source FROM commands WHERE command_id = ANY (?)")) {
+                    read.setArray(1, c.createArrayOf("uuid", sources.keySet().toArray()));
+                    try (ResultSet rs = read.executeQuery()) {
+                        while (rs.next()) {
+                            UUID id = rs.getObject(1, UUID.class);
+                            String state = rs.getString(2);
+                            out.put(id, switch (state) {
+                                case "accepted" -> new Arrival.First();
+                                case "terminal" -> new Arrival.Decided(rs.getBytes(3), rs.getBoolean(4),
+                                        sources.get(id).equals(rs.getString(5)));
+                                default -> new Arrival.Pending(state);
+                            });
+                        }
+                    }
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new LedgerException("could not record a batch of " + batch.size() + " commands", e);
+        }
+    }
+
+    /** A forwarded command: where it went and when its result is due. */
+    public record Forwarded(UUID commandId, GatewayId gateway, Instant deadline) {
+    }
+
+    /** {@link #forwarded} for a whole batch, in one statement. */
+    public void forwardedAll(List<Forwarded> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        String sql = "UPDATE commands c SET state = 'forwarded', gateway_id = f.gateway, deadline_at = f.deadline"
+                + " FROM unnest(?::uuid[], ?::varchar[], ?::timestamptz[]) AS f(id, gateway, deadline)"
+                + " WHERE c.command_id = f.id AND c.state = 'accepted'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setArray(1, c.createArrayOf("uuid", batch.stream().map(Forwarded::commandId).toArray()));
+            st.setArray(2, c.createArrayOf("varchar", batch.stream().map(f -> f.gateway().value()).toArray()));
+            st.setArray(3, c.createArrayOf("timestamptz", batch.stream().map(f -> Timestamp.from(f.deadline())).toArray()));
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new LedgerException("could not mark " + batch.size() + " commands forwarded", e);
         }
     }
 

@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * refuse an expired command, find the gateway holding the device and forward the command to
  * {@code amtbus.gateway.{id}} (with the broker's headers), or answer {@code offline}.
  *
+ * <p>A poll's records are routed together with a fixed number of database round trips (accept the batch,
+ * look up the holders, mark the batch forwarded), not three per command; within the batch each record is
+ * decided in order.
+ *
  * <p>Invariants: offsets are committed only after what a batch produced is durable in Kafka
  * ({@link #beforeCommit}); a command id is forwarded at most once, even across restarts and rebalances
  * (the ledger marks it forwarded before it is sent; a redelivered record finds it so); one device's
@@ -75,16 +79,103 @@ public final class CommandRouter extends ConsumerLoop {
         this.timing = Objects.requireNonNull(timing);
     }
 
+    /** A valid, authorized command of the batch waiting for the ledger and the lease table. */
+    private record Candidate(ConsumerRecord<String, byte[]> record, Command command, Optional<String> principal,
+                             String source) {
+    }
+
     @Override
-    protected void handle(ConsumerRecord<String, byte[]> record) {
-        CommandIntake.Decision decision;
-        try {
-            decision = intake.decide(record);
-        } catch (RuntimeException e) {
-            LOG.error("could not read a command record [partition: {}, offset: {}]", record.partition(), record.offset(), e);
-            metrics.counter("amtbus.router.dropped", "reason", "unreadable").increment();
+    protected void handleBatch(org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> records) {
+        List<Candidate> candidates = new java.util.ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            CommandIntake.Decision decision;
+            try {
+                decision = intake.decide(record);
+            } catch (RuntimeException e) {
+                LOG.error("could not read a command record [partition: {}, offset: {}]", record.partition(), record.offset(), e);
+                metrics.counter("amtbus.router.dropped", "reason", "unreadable").increment();
+                continue;
+            }
+            if (decision instanceof CommandIntake.Decision.Accept a) {
+                String refusal = authorizer.refusal(a.command(), a.principal());
+                if (refusal != null) {
+                    metrics.counter("amtbus.router.rejected", "reason", "unauthorized").increment();
+                    results.decideOwn(a.command().id(), a.command().tenant(), a.command().guid(),
+                            a.command().action().wireName(), CommandResult.Status.REJECTED, refusal, null, a.principal());
+                } else {
+                    candidates.add(new Candidate(record, a.command(), a.principal(),
+                            record.topic() + "/" + record.partition() + "/" + record.offset()));
+                }
+            } else {
+                refuse(record, decision);
+            }
+        }
+        if (candidates.isEmpty()) {
             return;
         }
+        java.util.Map<java.util.UUID, CommandLedger.Arrival> arrivals = ledger.acceptAll(candidates.stream()
+                .map(c -> new CommandLedger.Incoming(c.command(), c.principal(), c.source())).toList());
+        java.util.Map<org.amtbus.schemas.model.DeviceGuid, Lease> holders = leases.holders(
+                candidates.stream().map(c -> c.command().guid()).toList());
+        java.util.Set<java.util.UUID> firstSeen = new java.util.HashSet<>();
+        List<CommandLedger.Forwarded> forwarded = new java.util.ArrayList<>();
+        List<ProducerRecord<String, byte[]>> sends = new java.util.ArrayList<>();
+        Instant now = clock.instant();
+        for (Candidate c : candidates) {
+            Command command = c.command();
+            CommandLedger.Arrival arrival = arrivals.getOrDefault(command.id(), new CommandLedger.Arrival.Pending("unknown"));
+            if (arrival instanceof CommandLedger.Arrival.First && !firstSeen.add(command.id())) {
+                arrival = new CommandLedger.Arrival.Pending("accepted in this batch");
+            }
+            switch (arrival) {
+                case CommandLedger.Arrival.Pending p -> {
+                    metrics.counter("amtbus.router.duplicates").increment();
+                    continue;
+                }
+                case CommandLedger.Arrival.Decided d when d.redelivery() -> {
+                    continue;
+                }
+                case CommandLedger.Arrival.Decided d -> {
+                    metrics.counter("amtbus.router.duplicates").increment();
+                    results.republish(command.id(), command.guid().value(), d.result());
+                    continue;
+                }
+                case CommandLedger.Arrival.First f -> {
+                }
+            }
+            int ttl = command.ttlSeconds() == null ? timing.defaultTtlSeconds() : command.ttlSeconds();
+            if (now.isAfter(command.time().plusSeconds(ttl))) {
+                results.decideOwn(command.id(), command.tenant(), command.guid(), command.action().wireName(),
+                        CommandResult.Status.EXPIRED, "the command's ttl of " + ttl + " s passed before it was routed", null,
+                        c.principal());
+                continue;
+            }
+            Lease holder = holders.get(command.guid());
+            if (holder == null || !holder.tenant().equals(command.tenant())) {
+                results.decideOwn(command.id(), command.tenant(), command.guid(), command.action().wireName(),
+                        CommandResult.Status.OFFLINE, "no gateway holds the device", null, c.principal());
+                continue;
+            }
+            forwarded.add(new CommandLedger.Forwarded(command.id(), holder.gatewayId(), now.plus(timing.resultDeadline())));
+            ProducerRecord<String, byte[]> out = new ProducerRecord<>(KafkaTopics.gateway(holder.gatewayId()),
+                    command.guid().value(), c.record().value());
+            for (Header h : c.record().headers()) {
+                out.headers().add(h);
+            }
+            sends.add(out);
+            audit.event("command.accepted")
+                    .actor(c.principal().map(AuditEvent.Actor::user).orElse(AuditEvent.Actor.service("command-router")))
+                    .tenant(command.tenant()).target("device:" + command.guid().value()).outcome(AuditEvent.Outcome.SUCCESS)
+                    .detail("command", command.id().toString()).detail("action", command.action().wireName())
+                    .detail("gateway", holder.gatewayId().value()).emit();
+        }
+        // marked before they are sent: a record read again after a crash is never forwarded twice
+        ledger.forwardedAll(forwarded);
+        sends.forEach(producer::send);
+        metrics.counter("amtbus.router.forwarded").increment(sends.size());
+    }
+
+    private void refuse(ConsumerRecord<String, byte[]> record, CommandIntake.Decision decision) {
         switch (decision) {
             case CommandIntake.Decision.Drop d -> {
                 metrics.counter("amtbus.router.dropped", "reason", "unaddressable").increment();
@@ -98,62 +189,15 @@ public final class CommandRouter extends ConsumerLoop {
                 results.decideOwn(r.commandId(), r.tenant(), r.guid(), r.action(), CommandResult.Status.REJECTED, r.reason(),
                         r.field(), r.principal());
             }
-            case CommandIntake.Decision.Accept a -> route(record, a.command(), a.principal());
+            case CommandIntake.Decision.Accept a -> throw new IllegalArgumentException("an accepted command is not refused");
         }
     }
 
-    private void route(ConsumerRecord<String, byte[]> record, Command command, Optional<String> principal) {
-        String refusal = authorizer.refusal(command, principal);
-        if (refusal != null) {
-            metrics.counter("amtbus.router.rejected", "reason", "unauthorized").increment();
-            results.decideOwn(command.id(), command.tenant(), command.guid(), command.action().wireName(),
-                    CommandResult.Status.REJECTED, refusal, null, principal);
-            return;
-        }
-        switch (ledger.accept(command, principal, record.topic() + "/" + record.partition() + "/" + record.offset())) {
-            case CommandLedger.Arrival.Pending p -> {
-                metrics.counter("amtbus.router.duplicates").increment();
-                return;
-            }
-            case CommandLedger.Arrival.Decided d when d.redelivery() -> {
-                // read again after a restart: its result went out then (or housekeeping sends it); stay silent
-                return;
-            }
-            case CommandLedger.Arrival.Decided d -> {
-                metrics.counter("amtbus.router.duplicates").increment();
-                // the requester sees the first result again (same result id); nothing runs twice
-                results.republish(command.id(), command.guid().value(), d.result());
-                return;
-            }
-            case CommandLedger.Arrival.First f -> {
-            }
-        }
-        int ttl = command.ttlSeconds() == null ? timing.defaultTtlSeconds() : command.ttlSeconds();
-        Instant now = clock.instant();
-        if (now.isAfter(command.time().plusSeconds(ttl))) {
-            results.decideOwn(command.id(), command.tenant(), command.guid(), command.action().wireName(),
-                    CommandResult.Status.EXPIRED, "the command's ttl of " + ttl + " s passed before it was routed", null, principal);
-            return;
-        }
-        Optional<Lease> holder = leases.holder(command.guid());
-        if (holder.isEmpty() || !holder.get().tenant().equals(command.tenant())) {
-            results.decideOwn(command.id(), command.tenant(), command.guid(), command.action().wireName(),
-                    CommandResult.Status.OFFLINE, "no gateway holds the device", null, principal);
-            return;
-        }
-        ledger.forwarded(command.id(), holder.get().gatewayId(), now.plus(timing.resultDeadline()));
-        ProducerRecord<String, byte[]> out = new ProducerRecord<>(KafkaTopics.gateway(holder.get().gatewayId()),
-                command.guid().value(), record.value());
-        for (Header h : record.headers()) {
-            out.headers().add(h);
-        }
-        producer.send(out);
-        metrics.counter("amtbus.router.forwarded").increment();
-        audit.event("command.accepted")
-                .actor(principal.map(AuditEvent.Actor::user).orElse(AuditEvent.Actor.service("command-router")))
-                .tenant(command.tenant()).target("device:" + command.guid().value()).outcome(AuditEvent.Outcome.SUCCESS)
-                .detail("command", command.id().toString()).detail("action", command.action().wireName())
-                .detail("gateway", holder.get().gatewayId().value()).emit();
+    /** One record alone is a batch of one (the loop always calls {@link #handleBatch}). */
+    @Override
+    protected void handle(ConsumerRecord<String, byte[]> record) {
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(record.topic(), record.partition());
+        handleBatch(new org.apache.kafka.clients.consumer.ConsumerRecords<>(java.util.Map.of(tp, List.of(record)), java.util.Map.of()));
     }
 
     @Override

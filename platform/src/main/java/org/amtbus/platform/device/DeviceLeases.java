@@ -136,6 +136,30 @@ public final class DeviceLeases {
         return found.stream().findFirst();
     }
 
+    /** The valid leases of several devices at once (one query), by GUID; devices nobody holds are absent. */
+    public java.util.Map<DeviceGuid, Lease> holders(java.util.Collection<DeviceGuid> guids) {
+        java.util.Map<DeviceGuid, Lease> out = new java.util.HashMap<>();
+        if (guids.isEmpty()) {
+            return out;
+        }
+        String sql = "SELECT l.guid, d.tenant, l.gateway_id, l.connection_id, l.claimed_at FROM device_leases l"
+                + " JOIN gateways g ON g.gateway_id = l.gateway_id JOIN devices d ON d.guid = l.guid"
+                + " WHERE l.guid = ANY (?) AND g.expires_at > now()";
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setArray(1, c.createArrayOf("uuid", guids.stream().map(DeviceGuid::toUuid).distinct().toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    Lease l = new Lease(DeviceGuid.of(rs.getObject(1, UUID.class)), new TenantId(rs.getString(2)),
+                            new GatewayId(rs.getString(3)), rs.getObject(4, UUID.class), rs.getTimestamp(5).toInstant());
+                    out.put(l.guid(), l);
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new DeviceStoreException("could not read device leases", e);
+        }
+    }
+
     /** Every valid lease of a gateway. */
     public List<Lease> heldBy(GatewayId gateway) {
         String sql = "SELECT l.guid, d.tenant, l.gateway_id, l.connection_id, l.claimed_at FROM device_leases l"
