@@ -94,6 +94,8 @@ class ProvisioningIT {
     private static final String SUFFIX = "corp.example";
     private static final char[] PFX_PASSWORD = "Pfx-Pa55word!".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Requests applied in parallel; the role bounds it likewise (the database pool is small). */
+    private static final int PARALLEL = 6;
     private static final AuditEvent.Actor OPERATOR = AuditEvent.Actor.user("alice");
 
     private static Path dir;
@@ -247,7 +249,7 @@ class ProvisioningIT {
 
             assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
             assertThat(m.device().controlMode()).isEqualTo(SimulatedDevice.ControlMode.CCM);
-            List<JsonNode> seen = statuses.awaitAll("statuses", s -> s.path("guid").asText().equals(m.guid().value()), 6);
+            List<JsonNode> seen = statuses.awaitAll("statuses", s -> s.path("guid").asText().equals(m.guid().value()), 5);
             assertThat(seen).extracting(s -> s.path("step").asText() + ":" + s.path("state").asText())
                     .containsExactly("accepted:pending", "secrets:running", "activate:running", "cira:running", "done:succeeded");
         }
@@ -432,7 +434,7 @@ class ProvisioningIT {
         }
         try (var provisioning = TopicWatch.open(kafka, KafkaTopics.PROVISIONING, JsonNode.class);
              var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, JsonNode.class);
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+             ExecutorService pool = Executors.newFixedThreadPool(PARALLEL)) {
             List<Future<ProvisioningOutcome>> outcomes = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 Machine m = machines.get(i);
