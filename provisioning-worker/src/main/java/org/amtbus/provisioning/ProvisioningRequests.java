@@ -1,0 +1,129 @@
+package org.amtbus.provisioning;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.amtbus.platform.kafka.ConsumerLoop;
+import org.amtbus.schemas.Json;
+import org.amtbus.schemas.model.AuditEvent;
+import org.amtbus.schemas.model.ProvisioningRequest;
+import org.amtbus.schemas.model.ProvisioningStatus;
+import org.amtbus.schemas.topic.BridgeHeaders;
+import org.amtbus.schemas.topic.KafkaTopics;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@code ProvisioningRequest}s from Kafka {@code amtbus.provisioning} (the broker bridges
+ * {@code amtbus/v1/{tenant}/provisioning/requests} there, stamped with the publisher) and applies each on a
+ * virtual thread, at most {@code maxConcurrent} at a time (the loop waits for a free slot). Statuses on the
+ * same topic are skipped by their {@code schema}. A request whose tenant differs from the bridge's tenant
+ * header, or that does not parse, is dropped with a log line (its device cannot be told). A request for a
+ * device with no agent relay gets a {@code failed} status.
+ *
+ * <p>Delivery: the offset is committed once a request is handed to its thread, so a crash mid-run loses
+ * the request (the run row stays {@code running}; deactivate the device to clear it).
+ */
+public final class ProvisioningRequests extends ConsumerLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProvisioningRequests.class);
+
+    private final ProvisioningWorker worker;
+    private final DeviceChannels channels;
+    private final StatusPublisher status;
+    private final Semaphore slots;
+    private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
+
+    public ProvisioningRequests(Consumer<String, byte[]> consumer, ProvisioningWorker worker, DeviceChannels channels,
+                                StatusPublisher status, int maxConcurrent) {
+        super(consumer, List.of(KafkaTopics.PROVISIONING), "provisioning-requests");
+        this.worker = Objects.requireNonNull(worker);
+        this.channels = Objects.requireNonNull(channels);
+        this.status = Objects.requireNonNull(status);
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("provisioning.maxConcurrent must be at least 1");
+        }
+        this.slots = new Semaphore(maxConcurrent);
+    }
+
+    @Override
+    protected void handle(ConsumerRecord<String, byte[]> record) {
+        ProvisioningRequest request;
+        try {
+            if (!ProvisioningRequest.SCHEMA.equals(Json.read(record.value(), com.fasterxml.jackson.databind.JsonNode.class)
+                    .path("schema").asText())) {
+                return; // a status, ours or another worker's
+            }
+            request = Json.read(record.value(), ProvisioningRequest.class);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("event=provisioning.request-invalid partition={} offset={} reason={}", record.partition(), record.offset(),
+                    e.getClass().getSimpleName());
+            return;
+        }
+        Optional<String> tenant = header(record, BridgeHeaders.TENANT);
+        if (tenant.isPresent() && !tenant.get().equals(request.tenant().value())) {
+            LOG.warn("event=provisioning.request-refused request={} reason=tenant-mismatch topicTenant={} payloadTenant={}",
+                    request.id(), tenant.get(), request.tenant().value());
+            return;
+        }
+        AuditEvent.Actor actor = header(record, BridgeHeaders.PRINCIPAL).filter(p -> !p.isEmpty())
+                .map(AuditEvent.Actor::user).orElse(AuditEvent.Actor.service("kafka"));
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a provisioning slot", e);
+        }
+        runs.execute(() -> {
+            try {
+                apply(request, actor);
+            } finally {
+                slots.release();
+            }
+        });
+    }
+
+    private void apply(ProvisioningRequest request, AuditEvent.Actor actor) {
+        try {
+            Optional<DeviceChannels.Channel> channel = channels.find(request.tenant(), request.guid());
+            if (channel.isEmpty()) {
+                status.terminal(request.id(), request.tenant(), request.guid(), "channel", ProvisioningStatus.State.FAILED,
+                        "no agent relay is connected for device " + request.guid().value());
+                return;
+            }
+            worker.provision(request, channel.get().report(), channel.get().transport(), actor);
+        } catch (RuntimeException e) {
+            LOG.error("event=provisioning.request-failed request={} guid={} error={}", request.id(), request.guid().value(),
+                    e.toString());
+        }
+    }
+
+    private static Optional<String> header(ConsumerRecord<String, byte[]> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? Optional.empty() : Optional.of(new String(h.value(), StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        runs.shutdown();
+        try {
+            if (!runs.awaitTermination(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS)) {
+                runs.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            runs.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package org.amtbus.provisioning.profile;
+
+import java.util.Locale;
+
+/**
+ * Which redirection sessions need the user's consent code (AMT's {@code IPS_OptInService}; RPS's
+ * {@code userConsent}): none, KVM only, or all. CCM always needs consent for KVM and redirection,
+ * whatever the profile says; only ACM can drop it.
+ */
+public enum UserConsent {
+    NONE, KVM, ALL;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static UserConsent of(String value) {
+        return switch (value == null ? "" : value.toLowerCase(Locale.ROOT)) {
+            case "none" -> NONE;
+            case "kvm" -> KVM;
+            case "all" -> ALL;
+            default -> throw new IllegalArgumentException("user consent must be none, kvm or all");
+        };
+    }
+}
