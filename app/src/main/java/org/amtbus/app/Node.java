@@ -300,7 +300,8 @@ public final class Node implements AutoCloseable {
 
             EventBridge eventBridge = new EventBridge(
                     clients.consumer("broker-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
-                    List.of(KafkaTopics.RESULTS, KafkaTopics.PRESENCE, KafkaTopics.EVENTS, KafkaTopics.ALERTS),
+                    List.of(KafkaTopics.RESULTS, KafkaTopics.PRESENCE, KafkaTopics.EVENTS, KafkaTopics.ALERTS,
+                            KafkaTopics.PROVISIONING),
                     new EventRoutes(new SchemaValidator()), runningBroker::publishInternal);
             FunctionCounter.builder("amtbus.bridge.events.published", eventBridge, EventBridge::publishedCount).register(registry);
             FunctionCounter.builder("amtbus.bridge.events.rejected", eventBridge, EventBridge::rejectedCount).register(registry);
@@ -366,6 +367,12 @@ public final class Node implements AutoCloseable {
             }
             started.push(ciraGateway);
             health.register("gateway-heartbeat", ciraGateway::healthy);
+        }
+
+        if (s.runs(Role.PROVISIONING)) {
+            started.push(org.amtbus.provisioning.ProvisioningRole.start(
+                    new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent()), database.dataSource(),
+                    secrets, clients, audit, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock));
         }
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();

@@ -25,7 +25,8 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                            int metricsPort, Optional<KafkaConfig> externalKafka, short kafkaReplicationFactor,
                            Lockout lockout, InetAddress apiHost, int apiPort, Cira cira, Router router,
                            java.util.Set<Role> roles, boolean sharedEmbeddedDatabase,
-                           Optional<org.amtbus.platform.secret.VaultSecretStore.Config> vault, Api api, AuditSettings audit) {
+                           Optional<org.amtbus.platform.secret.VaultSecretStore.Config> vault, Api api, AuditSettings audit,
+                           int provisioningMaxConcurrent) {
 
     /**
      * The HTTPS API beyond go-auth: whether {@code POST /api/v1/authorize} issues tokens, their lifetime, and an
@@ -44,7 +45,8 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
     NodeSettings withRoles(java.util.Set<Role> other) {
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, tlsDnsNames, tlsIpAddresses, metricsHost,
                 metricsPort, externalKafka, kafkaReplicationFactor, lockout, apiHost, apiPort, cira, router,
-                java.util.Set.copyOf(other), sharedEmbeddedDatabase, vault, api, audit);
+                java.util.Set.copyOf(other), sharedEmbeddedDatabase, vault, api, audit,
+                provisioningMaxConcurrent);
     }
 
     /** The CIRA listener of the gateway role; {@code gatewayId} names its Kafka topic and its leases. */
@@ -179,7 +181,8 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         }
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
                 metricsHost, metricsPort, externalKafka, replicationFactor, lockout, apiHost, apiPort, cira, router,
-                java.util.Set.copyOf(roles), shared, vault(s), api(s), AuditSettings.from(s));
+                java.util.Set.copyOf(roles), shared, vault(s), api(s), AuditSettings.from(s),
+                s.intIn("provisioning.maxConcurrent", 4, 1, 256));
     }
 
     private static Api api(Settings s) {

@@ -19,7 +19,9 @@ enum Role {
     /** Validation, authorization, de-duplication and routing of commands, one result each. */
     ROUTER("router"),
     /** The tamper-evident audit trail. */
-    AUDIT_SINK("audit-sink");
+    AUDIT_SINK("audit-sink"),
+    /** Applies profiles to devices (activation, CIRA configuration) through an agent relay. */
+    PROVISIONING("provisioning");
 
     final String wireName;
 

@@ -30,7 +30,10 @@ public final class EventBridge extends ConsumerLoop {
     private static final String PUBLISHER_ID = "amtbus-bridge";
 
     /** Where one record goes on MQTT, decided from its validated payload. */
-    public record Route(String mqttTopic, boolean retained) { }
+    public record Route(String mqttTopic, boolean retained) {
+        /** A valid record that is not for MQTT (e.g. a provisioning request beside the statuses): skipped quietly. */
+        public static final Route NONE = new Route("", false);
+    }
 
     /** Maps a Kafka record to its MQTT route; empty when the record is not publishable. */
     public interface Router {
@@ -59,6 +62,9 @@ public final class EventBridge extends ConsumerLoop {
         if (route.isEmpty()) {
             rejected.incrementAndGet();
             LOG.warn("event=bridge.invalid-record topic={} partition={} offset={}", record.topic(), record.partition(), record.offset());
+            return;
+        }
+        if (route.get() == Route.NONE) {
             return;
         }
         MqttPublishMessage message = MqttMessageBuilders.publish()
