@@ -79,16 +79,31 @@ public final class MqttBroker implements AutoCloseable {
     private int awaitBoundTlsPort() {
         long deadline = System.nanoTime() + BIND_WAIT.toNanos();
         int port;
-        while ((port = server.getSslPort()) <= 0 && System.nanoTime() < deadline) {
+        while ((port = readTlsPort()) <= 0 && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(BIND_POLL.toNanos());
         }
+        boundTlsPort = port;
         return port;
+    }
+
+    /**
+     * Moquette keeps bound ports in a plain HashMap that its event loop writes while we read (computeIfAbsent):
+     * a read that races the write throws ConcurrentModificationException, which only means "not yet".
+     */
+    private int readTlsPort() {
+        try {
+            return server.getSslPort();
+        } catch (java.util.ConcurrentModificationException e) {
+            return -1;
+        }
     }
 
     /** The bound TLS port (useful when the configured port was 0). */
     public int tlsPort() {
-        return server.getSslPort();
+        return boundTlsPort > 0 ? boundTlsPort : readTlsPort();
     }
+
+    private volatile int boundTlsPort;
 
     /** The bound plain port on loopback, or -1 when plain MQTT is off. */
     public int plainPort() {
