@@ -53,7 +53,10 @@ public final class KafkaClients {
      * Upper bound for a send to be acknowledged, retries included, before the callback fails; the
      * command router turns such a failure into a result instead of waiting for ever.
      */
-    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+    /** Long enough to ride out a Kafka outage of a couple of minutes without dropping an accepted record. */
+    static final Duration DELIVERY_TIMEOUT = Duration.ofMinutes(3);
+    /** Admin calls (topic creation at start) fail within this, so a start without Kafka ends with one line soon. */
+    static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     /** One broker request's timeout; must be below the delivery timeout (Kafka checks). */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -127,7 +130,7 @@ public final class KafkaClients {
 
     Map<String, Object> adminProperties() {
         Map<String, Object> p = common("admin");
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis());
         return p;
     }
