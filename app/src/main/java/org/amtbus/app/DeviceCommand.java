@@ -43,7 +43,7 @@ final class DeviceCommand {
         @Option(names = "--tenant", required = true) String tenant;
         @Option(names = "--hostname") String hostname;
         @Option(names = "--tag", description = "a tag (repeatable)") List<String> tags = List.of();
-        @Option(names = "--cira-username", description = "default: cira- and the first 16 hex digits of the GUID")
+        @Option(names = "--cira-username", description = "default: cira- and the first 11 hex digits of the GUID (AMT allows 16 characters)")
         String ciraUsername;
         @Option(names = "--credentials-from-stdin") boolean fromStdin;
         @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;

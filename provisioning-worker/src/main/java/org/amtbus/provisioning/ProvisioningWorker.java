@@ -210,7 +210,7 @@ public final class ProvisioningWorker {
                 step = "secrets";
                 running(step);
                 DevicePasswords passwords = DevicePasswords.generate(profile.controlMode() == ControlMode.ACM);
-                String ciraUsername = CiraUsernames.forDevice(guid);
+                String ciraUsername = org.amtbus.platform.device.Device.defaultCiraUsername(guid);
                 if (!enrollment.register(guid, request.tenant(), ciraUsername, Optional.empty(), profile.tags(),
                         passwords.cira(), passwords.admin(), actor)) {
                     throw new StepFailure("register", "device " + guid.value() + " was registered concurrently", true);

@@ -40,8 +40,14 @@ public record Device(DeviceGuid guid, TenantId tenant, String ciraUsername, Opti
         Objects.requireNonNull(registeredAt, "registeredAt");
     }
 
-    /** The CIRA user name amtbus gives a device it registers: short, unique, not secret. */
+    /** The longest CIRA user name AMT's {@code AddMpServer} accepts. */
+    public static final int AMT_MAX_CIRA_USERNAME = 16;
+
+    /**
+     * The CIRA user name amtbus gives a device it registers: {@code cira-} and the GUID's first 11 hex digits, so it
+     * fits AMT's 16 characters; not secret, and it need not be unique (the gateway looks devices up by GUID).
+     */
     public static String defaultCiraUsername(DeviceGuid guid) {
-        return "cira-" + guid.value().replace("-", "").substring(0, 16);
+        return "cira-" + guid.value().replace("-", "").substring(0, AMT_MAX_CIRA_USERNAME - 5);
     }
 }
