@@ -192,6 +192,19 @@ public final class Node implements AutoCloseable {
         FunctionCounter.builder("amtbus.audit.events.sent", audit, AuditLog::sentCount).register(registry);
         FunctionCounter.builder("amtbus.audit.events.failed", audit, AuditLog::failedCount).register(registry);
 
+        // certificates issued during this start (first start, renewal inside 30 days) are audited: cert.issued
+        // the CA backdates notBefore by BACKDATE, so "issued since this JVM started" is notBefore >= start - BACKDATE
+        java.time.Instant startedAt = java.time.Instant.ofEpochMilli(
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()).minus(CertificateAuthority.BACKDATE);
+        watched.forEach((name, cert) -> {
+            if (!cert.getNotBefore().toInstant().isBefore(startedAt)) {
+                audit.event("cert.issued").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(name)
+                        .outcome(AuditEvent.Outcome.SUCCESS)
+                        .detail("subject", cert.getSubjectX500Principal().getName().replaceAll("[^A-Za-z0-9=,. _-]", "_"))
+                        .detail("notAfter", cert.getNotAfter().toInstant().toString())
+                        .detail("serial", cert.getSerialNumber().toString(16)).emit();
+            }
+        });
         CertificateExpiryWatch expiry = new CertificateExpiryWatch(watched, clock, CertificateExpiryWatch.DEFAULT_THRESHOLD,
                 (name, cert, left) -> {
                     LOG.warn("event=cert.expiring name={} expires={} daysLeft={}", name, cert.getNotAfter().toInstant(), left.toDays());

@@ -69,7 +69,8 @@ class DeviceAndAuditCommandsIT {
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(amtbus("", "audit", "search", "--type", "device.*").out()).contains("device:" + guid));
-        assertThat(amtbus("", "audit", "tail", "-n", "500").out()).contains("service.started").contains("device.registered");
+        assertThat(amtbus("", "audit", "tail", "-n", "500").out()).contains("service.started").contains("device.registered")
+                .contains("cert.issued");
         assertThat(amtbus("", "audit", "tail", "-n", "5", "--json").out()).contains("\"schema\":\"amtbus.audit-event/v1\"");
 
         OperatorNode.Run verify = amtbus("", "audit", "verify");

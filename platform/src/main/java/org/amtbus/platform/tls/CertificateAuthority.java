@@ -60,7 +60,8 @@ public final class CertificateAuthority {
     /** Matches the expiry alert: a certificate inside this window is renewed at start. */
     public static final Duration RENEW_BEFORE = Duration.ofDays(30);
     /** Tolerates clocks a little behind ours on the peer side. */
-    private static final Duration BACKDATE = Duration.ofMinutes(5);
+    /** How far notBefore lies before the moment of issue (clock skew between machines). */
+    public static final Duration BACKDATE = Duration.ofMinutes(5);
     private static final String SIGNATURE = "SHA384withECDSA";
     private static final String CA_CERT = "ca.crt";
     private static final String CA_KEY = "ca.key";
