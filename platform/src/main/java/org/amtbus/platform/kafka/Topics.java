@@ -112,6 +112,32 @@ public final class Topics {
         }
         create(wanted);
         requireCompacted(PRESENCE);
+        awaitLeaders(CORE);
+    }
+
+    /**
+     * Waits until every partition of {@code topics} has a leader, so the first producers of a fresh cluster do not
+     * start with stale metadata (retries and NOT_LEADER warnings). Gives up quietly after {@link #TIMEOUT_SECONDS}:
+     * the clients retry on their own.
+     */
+    private void awaitLeaders(List<String> topics) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()
+                        .stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("topics not described yet: {}", e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        LOG.warn("not every partition of {} has a leader after {} s; clients will retry", topics, TIMEOUT_SECONDS);
     }
 
     /** Creates {@code amtbus.gateway.<gatewayId>} unless it exists; returns its name. */
