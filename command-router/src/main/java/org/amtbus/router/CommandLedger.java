@@ -21,7 +21,7 @@ import org.amtbus.schemas.model.GatewayId;
 /**
  * The command ledger in PostgreSQL (table {@code commands}): what the router has decided about each command id.
  *
- * <p>Invariants: a command id is accepted once ({@link #accept} reports every later arrival as a repeat);
+ * <p>Invariants: a command id is accepted once ({@link #acceptAll} reports every later arrival as a repeat);
  * a command becomes terminal once ({@link #decide} and {@link #sweep} change only rows that are not
  * terminal yet, so of the gateway's result and the router's deadline exactly one wins); a terminal result
  * stays unpublished until {@link #published} records it, so a crash between deciding and publishing is
@@ -62,48 +62,12 @@ public final class CommandLedger {
         this.dataSource = Objects.requireNonNull(dataSource);
     }
 
-    /** @param source the Kafka record it came from, {@code topic/partition/offset} */
-    public Arrival accept(Command command, Optional<String> principal, String source) {
-        String insert = "INSERT INTO commands (command_id, tenant, guid, action, principal, source, state)"
-                + " VALUES (?, ?, ?, ?, ?, ?, 'accepted')"
-                + " ON CONFLICT (command_id) DO NOTHING";
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(insert)) {
-            st.setObject(1, command.id());
-            st.setString(2, command.tenant().value());
-            st.setObject(3, command.guid().toUuid());
-            st.setString(4, command.action().wireName());
-            st.setString(5, principal.orElse(null));
-            st.setString(6, source);
-            if (st.executeUpdate() == 1) {
-                return new Arrival.First();
-            }
-            try (PreparedStatement read = c.prepareStatement("SELECT state, result, published, source FROM commands WHERE command_id = ?")) {
-                read.setObject(1, command.id());
-                try (ResultSet rs = read.executeQuery()) {
-                    if (!rs.next()) {
-                        return new Arrival.First();
-                    }
-                    String state = rs.getString(1);
-                    if (state.equals("accepted")) {
-                        // an earlier run stopped before sending it anywhere: it is still ours to route
-                        return new Arrival.First();
-                    }
-                    return state.equals("terminal") ? new Arrival.Decided(rs.getBytes(2), rs.getBoolean(3),
-                            source.equals(rs.getString(4)))
-                            : new Arrival.Pending(state);
-                }
-            }
-        } catch (SQLException e) {
-            throw new LedgerException("could not record command " + command.id(), e);
-        }
-    }
-
     /** One command of a batch to accept, with the Kafka record it came from. */
     public record Incoming(Command command, Optional<String> principal, String source) {
     }
 
     /**
-     * {@link #accept} for a whole batch in two statements: one insert of every id (ON CONFLICT DO NOTHING), one
+     * Accepts a batch of commands in two statements: one insert of every id (ON CONFLICT DO NOTHING), one
      * read of the ids that were there already. The answer is by command id; an id that occurs twice in the batch
      * is {@link Arrival.First} for its first occurrence only (the caller keeps track).
      */
@@ -161,7 +125,7 @@ public final class CommandLedger {
     public record Forwarded(UUID commandId, GatewayId gateway, Instant deadline) {
     }
 
-    /** {@link #forwarded} for a whole batch, in one statement. */
+    /** Marks a batch of commands as sent to their gateways, in one statement; each result is due by its deadline. */
     public void forwardedAll(List<Forwarded> batch) {
         if (batch.isEmpty()) {
             return;
@@ -176,19 +140,6 @@ public final class CommandLedger {
             st.executeUpdate();
         } catch (SQLException e) {
             throw new LedgerException("could not mark " + batch.size() + " commands forwarded", e);
-        }
-    }
-
-    /** Marks a command as sent to a gateway; its result is due by {@code deadline}. */
-    public void forwarded(UUID commandId, GatewayId gateway, Instant deadline) {
-        String sql = "UPDATE commands SET state = 'forwarded', gateway_id = ?, deadline_at = ? WHERE command_id = ? AND state = 'accepted'";
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
-            st.setString(1, gateway.value());
-            st.setTimestamp(2, Timestamp.from(deadline));
-            st.setObject(3, commandId);
-            st.executeUpdate();
-        } catch (SQLException e) {
-            throw new LedgerException("could not mark command " + commandId + " forwarded", e);
         }
     }
 

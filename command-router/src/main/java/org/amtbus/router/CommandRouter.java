@@ -1,7 +1,6 @@
 package org.amtbus.router;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,9 +203,5 @@ public final class CommandRouter extends ConsumerLoop {
     protected void beforeCommit() {
         producer.flush();
         results.flush();
-    }
-
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }
