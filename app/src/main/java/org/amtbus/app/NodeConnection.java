@@ -70,7 +70,9 @@ final class NodeConnection implements AutoCloseable {
 
     @Override
     public void close() {
-        // flush: the audit events of this command must reach Kafka before the process ends
+        // the audit events of this command must reach Kafka before the process ends: hand them to the
+        // producer, then flush it
+        audit.close();
         producer.flush();
         producer.close();
         database.close();

@@ -97,9 +97,10 @@ final class TopologyClients {
         SecureRandom random = new SecureRandom();
         List<SimulatedDevice> machines = new ArrayList<>();
         try (SealedFileSecretStore store = SealedFileSecretStore.open(topology.dataDir.resolve("secrets"));
-             Producer<String, byte[]> producer = kafka(topology).producer("test")) {
+             Producer<String, byte[]> producer = kafka(topology).producer("test");
+             AuditLog audit = new AuditLog(producer, Clock.systemUTC(), "topology-it")) {
             DeviceEnrollment enrollment = new DeviceEnrollment(new DeviceRegistry(database.dataSource()), new DeviceSecrets(store),
-                    new AuditLog(producer, Clock.systemUTC(), "topology-it"), Clock.systemUTC());
+                    audit, Clock.systemUTC());
             for (int i = 0; i < count; i++) {
                 DeviceGuid guid = DeviceGuid.of(UUID.randomUUID());
                 Secret cira = Passwords.amtPassword();

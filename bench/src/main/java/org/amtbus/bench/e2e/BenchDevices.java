@@ -49,11 +49,12 @@ final class BenchDevices {
         KafkaClients kafka = new KafkaClients(new KafkaConfig("127.0.0.1:" + node.kafkaPort, "amtbus-bench", Optional.empty()));
         try (Database database = Database.connectToRunningEmbedded(dataDir, node.databasePort);
              SealedFileSecretStore store = SealedFileSecretStore.open(dataDir.resolve("secrets"));
-             Producer<String, byte[]> producer = kafka.producer("bench-audit")) {
+             Producer<String, byte[]> producer = kafka.producer("bench-audit");
+             AuditLog audit = new AuditLog(producer, Clock.systemUTC(), "bench")) {
             DeviceRegistry registry = new DeviceRegistry(database.dataSource());
             DeviceSecrets secrets = new DeviceSecrets(store);
             AuditEvent.Actor actor = AuditEvent.Actor.system("bench");
-            DeviceEnrollment enrollment = new DeviceEnrollment(registry, secrets, new AuditLog(producer, Clock.systemUTC(), "bench"),
+            DeviceEnrollment enrollment = new DeviceEnrollment(registry, secrets, audit,
                     Clock.systemUTC());
             List<Device> devices = new ArrayList<>(registry.withTag(TAG, count));
             long start = System.nanoTime();

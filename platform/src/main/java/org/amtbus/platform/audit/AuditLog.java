@@ -22,9 +22,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Invariants: an event never carries a secret (callers pass names, never values; the schema bounds
  * and checks every field); a failed send is logged with the event id and counted, never thrown at
- * the caller, whose own decision stands. Thread-safe; never blocks (the producer is asynchronous).
+ * the caller, whose own decision stands. Thread-safe; never blocks the caller: events are handed to
+ * Kafka in order by one thread of their own, because a Kafka producer's {@code send} waits (up to a
+ * minute) for metadata while Kafka is unreachable, and callers are Netty and broker threads. While
+ * Kafka is unreachable that thread keeps retrying and events wait in memory, up to {@link #CAPACITY};
+ * beyond that they are counted as failed and logged.
  */
-public final class AuditLog {
+public final class AuditLog implements AutoCloseable {
+
+    /** Events held while Kafka is unreachable before new ones are dropped (counted, logged). */
+    public static final int CAPACITY = 100_000;
+    private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration DRAIN_ON_CLOSE = java.time.Duration.ofSeconds(10);
 
     private static final Logger EVENTS = LoggerFactory.getLogger("amtbus.audit");
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -34,6 +43,8 @@ public final class AuditLog {
     private final String streamId;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final java.util.concurrent.ThreadPoolExecutor sender;
+    private volatile boolean closed;
 
     /**
      * @param streamId this service instance, e.g. {@code broker-1}: the Kafka key of all its events
@@ -42,6 +53,12 @@ public final class AuditLog {
         this.producer = Objects.requireNonNull(producer);
         this.clock = Objects.requireNonNull(clock);
         this.streamId = Objects.requireNonNull(streamId);
+        this.sender = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(CAPACITY), r -> {
+                    Thread t = new Thread(r, "audit-sender-" + streamId);
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** Starts an event of the given type, e.g. {@code auth.login}. */
@@ -63,17 +80,60 @@ public final class AuditLog {
             return;
         }
         try {
-            producer.send(new ProducerRecord<>(KafkaTopics.AUDIT, streamId, value), (metadata, error) -> {
-                if (error == null) {
-                    sent.incrementAndGet();
-                } else {
-                    failed.incrementAndGet();
-                    LOG.error("event=audit.send-failed id={} type={} reason={}", event.id(), event.type(), error.toString());
-                }
-            });
-        } catch (RuntimeException e) {
+            sender.execute(() -> send(event, value));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
             failed.incrementAndGet();
-            LOG.error("event=audit.send-failed id={} type={} reason={}", event.id(), event.type(), e.toString());
+            LOG.error("event=audit.send-failed id={} type={} reason={}", event.id(), event.type(),
+                    closed ? "the audit log is closed" : "more than " + CAPACITY + " events wait for Kafka");
+        }
+    }
+
+    /** On the sender thread: hands one event to the producer, retrying while Kafka cannot take it. */
+    private void send(AuditEvent event, byte[] value) {
+        while (true) {
+            try {
+                producer.send(new ProducerRecord<>(KafkaTopics.AUDIT, streamId, value), (metadata, error) -> {
+                    if (error == null) {
+                        sent.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                        LOG.error("event=audit.send-failed id={} type={} reason={}", event.id(), event.type(), error.toString());
+                    }
+                });
+                return;
+            } catch (org.apache.kafka.common.errors.RetriableException e) {
+                // Kafka unreachable (no metadata within max.block.ms): keep the event and its place in the stream
+                if (closed) {
+                    failed.incrementAndGet();
+                    LOG.error("event=audit.send-failed id={} type={} reason={}", event.id(), event.type(), e.toString());
+                    return;
+                }
+                LOG.warn("event=audit.send-retry id={} waiting={} reason={}", event.id(), sender.getQueue().size(), e.toString());
+                java.util.concurrent.locks.LockSupport.parkNanos(RETRY.toNanos());
+            } catch (RuntimeException e) {
+                failed.incrementAndGet();
+                LOG.error("event=audit.send-failed id={} type={} reason={}", event.id(), event.type(), e.toString());
+                return;
+            }
+        }
+    }
+
+    /**
+     * Hands what is waiting to the producer (for up to 10 s) and stops; call before closing the producer.
+     * Events recorded afterwards are counted as failed.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        sender.shutdown();
+        try {
+            if (!sender.awaitTermination(DRAIN_ON_CLOSE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                int lost = sender.shutdownNow().size();
+                failed.addAndGet(lost);
+                LOG.error("event=audit.send-failed count={} reason=Kafka did not take them before the stop", lost);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
