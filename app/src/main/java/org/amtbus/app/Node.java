@@ -189,6 +189,7 @@ public final class Node implements AutoCloseable {
         Producer<String, byte[]> auditProducer = clients.producer("audit");
         started.push(auditProducer::close);
         audit = new AuditLog(auditProducer, clock, s.nodeId());
+        started.push(audit::close);
         FunctionCounter.builder("amtbus.audit.events.sent", audit, AuditLog::sentCount).register(registry);
         FunctionCounter.builder("amtbus.audit.events.failed", audit, AuditLog::failedCount).register(registry);
 
@@ -276,15 +277,19 @@ public final class Node implements AutoCloseable {
         if (s.runs(Role.BROKER)) {
             Producer<String, byte[]> bridgeProducer = clients.producer("command-bridge");
             started.push(bridgeProducer::close);
-            CommandBridge commandBridge = new CommandBridge(bridgeProducer, clock, (topic, principal, clientId, reason) ->
-                    audit.event("command.rejected").actor(actor(principal)).target(topic)
-                            .outcome(AuditEvent.Outcome.ERROR).reason(reason).emit());
+            // commands are refused with a reason while Kafka is unreachable, instead of waiting on it
+            org.amtbus.platform.kafka.KafkaAvailability bus = org.amtbus.platform.kafka.KafkaAvailability.start(kafkaHealth,
+                    org.amtbus.platform.kafka.KafkaAvailability.DEFAULT_PERIOD);
+            started.push(bus::close);
+            MqttBroker localBroker = new MqttBroker(s.broker());
+            CommandBridge commandBridge = new CommandBridge(bridgeProducer, clock, bus,
+                    new org.amtbus.broker.bridge.CommandRefusals(audit, localBroker::publishInternal, Node::actor, clock));
 
             FunctionCounter.builder("amtbus.bridge.commands.forwarded", commandBridge, CommandBridge::forwardedCount).register(registry);
             FunctionCounter.builder("amtbus.bridge.commands.failed", commandBridge, CommandBridge::failedCount).register(registry);
 
             Sessions sessions = new Sessions();
-            broker = new MqttBroker(s.broker());
+            broker = localBroker;
             broker.start(TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty()), authenticator, authorizer,
                     List.of(commandBridge, sessions));
             started.push(broker);

@@ -30,8 +30,9 @@ import org.amtbus.schemas.model.TenantId;
 import org.junit.jupiter.api.Test;
 
 /**
- * A Kafka outage of about half a minute with the real node: unhealthy while Kafka is gone, a command accepted
- * over MQTT meanwhile is not lost, and the node heals by itself once Kafka is back.
+ * A Kafka outage of about half a minute with the real node: unhealthy while Kafka is gone, a command published
+ * over MQTT meanwhile is refused at once with the reason (never left unanswered), and the node heals by itself
+ * once Kafka is back.
  */
 class KafkaOutageIT {
 
@@ -64,19 +65,31 @@ class KafkaOutageIT {
 
                 kafka.close();
                 await("unhealthy").atMost(Duration.ofSeconds(60)).until(() -> health(node) == 503);
-                Command command = new Command(UUID.randomUUID(), new TenantId("acme"), guid, CommandAction.POWER_STATE, 600,
+
+                // a command during the outage is refused at once, with the reason, not left waiting
+                Command during = new Command(UUID.randomUUID(), new TenantId("acme"), guid, CommandAction.POWER_STATE, 600,
                         null, Instant.now());
-                operator.publishWith().topic(topic + "/commands").qos(MqttQos.AT_LEAST_ONCE).payload(Json.write(command)).send();
+                operator.publishWith().topic(topic + "/commands").qos(MqttQos.AT_LEAST_ONCE).payload(Json.write(during)).send();
+                Optional<Mqtt5Publish> refusal = publishes.receive(30, TimeUnit.SECONDS);
+                assertThat(refusal).as("the command sent during the outage is answered").isPresent();
+                CommandResult refused = Json.read(refusal.get().getPayloadAsBytes(), CommandResult.class);
+                assertThat(refused.commandId()).isEqualTo(during.id());
+                assertThat(refused.status()).isEqualTo(CommandResult.Status.REJECTED);
+                assertThat(refused.reason()).contains("message bus (Kafka) is unreachable");
+
                 // the outage goes on: the node stays unhealthy for 20 s more
                 await("still unhealthy").during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(40))
                         .until(() -> health(node) == 503);
 
                 kafka = EmbeddedKafka.start(kafkaDir, port);
                 await("healthy again").atMost(Duration.ofSeconds(120)).until(() -> health(node) == 200);
+
+                // healed by itself: the same command published again goes through (the device is unknown: offline)
+                operator.publishWith().topic(topic + "/commands").qos(MqttQos.AT_LEAST_ONCE).payload(Json.write(during)).send();
                 Optional<Mqtt5Publish> result = publishes.receive(120, TimeUnit.SECONDS);
-                assertThat(result).as("the command accepted during the outage is answered").isPresent();
+                assertThat(result).as("the command published again after the outage is answered").isPresent();
                 CommandResult r = Json.read(result.get().getPayloadAsBytes(), CommandResult.class);
-                assertThat(r.commandId()).isEqualTo(command.id());
+                assertThat(r.commandId()).isEqualTo(during.id());
                 assertThat(r.status()).isEqualTo(CommandResult.Status.OFFLINE);
             } finally {
                 operator.disconnect();

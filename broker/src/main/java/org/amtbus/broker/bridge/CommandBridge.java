@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.amtbus.schemas.topic.BridgeHeaders;
 import org.amtbus.schemas.topic.KafkaTopics;
 import org.amtbus.schemas.topic.MqttTopic;
@@ -25,25 +26,41 @@ import org.slf4j.LoggerFactory;
  * keep their order; the principal, client id, tenant and receive time come from the authenticated
  * session and the parsed topic, never from the payload. Runs on Moquette's single interceptor thread;
  * the Kafka send is asynchronous (idempotent, acks=all). See docs/decisions/0004.
+ *
+ * <p>A publish Kafka cannot take is refused, never dropped in silence: while Kafka is known to be
+ * unreachable nothing is sent (and the interceptor thread never waits on Kafka's metadata), and a send
+ * that Kafka did not confirm is reported too; the {@link FailureListener} answers the publisher.
  */
 public final class CommandBridge extends AbstractInterceptHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandBridge.class);
 
-    /** Told when a publish could not be handed to Kafka; implementations audit it. Must not block. */
-    public interface FailureListener {
-        void bridgeFailed(String topic, String principal, String clientId, String reason);
+    /** A publish that was not handed to Kafka, with what the publisher needs to be told. */
+    public record Refusal(MqttTopic topic, String principal, String clientId, String reason, byte[] payload) {
     }
+
+    /** Told when a publish could not be handed to Kafka; implementations audit it and answer the publisher. */
+    public interface FailureListener {
+        void bridgeFailed(Refusal refusal);
+    }
+
+    /** Why a publish is refused while Kafka is known to be down; nothing was sent. */
+    public static final String BUS_UNAVAILABLE = "service unavailable: the message bus (Kafka) is unreachable;"
+            + " the command was not taken, publish it again later";
 
     private final Producer<String, byte[]> producer;
     private final Clock clock;
+    private final BooleanSupplier busAvailable;
     private final FailureListener failures;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    public CommandBridge(Producer<String, byte[]> producer, Clock clock, FailureListener failures) {
+    /** @param busAvailable false while Kafka is known to be unreachable (e.g. {@code KafkaAvailability}) */
+    public CommandBridge(Producer<String, byte[]> producer, Clock clock, BooleanSupplier busAvailable,
+                         FailureListener failures) {
         this.producer = Objects.requireNonNull(producer);
         this.clock = Objects.requireNonNull(clock);
+        this.busAvailable = Objects.requireNonNull(busAvailable);
         this.failures = Objects.requireNonNull(failures);
     }
 
@@ -93,6 +110,10 @@ public final class CommandBridge extends AbstractInterceptHandler {
         }
         byte[] bytes = new byte[payload.readableBytes()];
         payload.getBytes(payload.readerIndex(), bytes);
+        if (!busAvailable.getAsBoolean()) {
+            fail(new Refusal(topic, principal, clientId, BUS_UNAVAILABLE, bytes), "kafka unavailable");
+            return;
+        }
         RecordHeaders headers = new RecordHeaders();
         headers.add(BridgeHeaders.PRINCIPAL, utf8(principal));
         headers.add(BridgeHeaders.CLIENT_ID, utf8(clientId));
@@ -105,18 +126,25 @@ public final class CommandBridge extends AbstractInterceptHandler {
                 if (error == null) {
                     forwarded.incrementAndGet();
                 } else {
-                    fail(topicName, principal, clientId, error.getClass().getSimpleName());
+                    fail(unconfirmed(topic, principal, clientId, bytes, error), error.getClass().getSimpleName());
                 }
             });
         } catch (RuntimeException e) {
-            fail(topicName, principal, clientId, e.getClass().getSimpleName());
+            fail(unconfirmed(topic, principal, clientId, bytes, e), e.getClass().getSimpleName());
         }
     }
 
-    private void fail(String topicName, String principal, String clientId, String reason) {
+    private static Refusal unconfirmed(MqttTopic topic, String principal, String clientId, byte[] bytes, Exception error) {
+        return new Refusal(topic, principal, clientId, "the message bus (Kafka) did not confirm the command ("
+                + error.getClass().getSimpleName() + "); it may still run: publish it again with the same id,"
+                + " which runs it at most once", bytes);
+    }
+
+    private void fail(Refusal refusal, String cause) {
         failed.incrementAndGet();
-        LOG.warn("event=bridge.send-failed [principal: {}, client: {}] topic={} reason={}", principal, clientId, topicName, reason);
-        failures.bridgeFailed(topicName, principal, clientId, "kafka send failed: " + reason);
+        LOG.warn("event=bridge.send-failed [principal: {}, client: {}] topic={} cause={}", refusal.principal(),
+                refusal.clientId(), refusal.topic().name(), cause);
+        failures.bridgeFailed(refusal);
     }
 
     /** Publishes Kafka has acknowledged. */
