@@ -270,7 +270,11 @@ public final class Node implements AutoCloseable {
                             new org.amtbus.acl.token.BearerTokens(tokens, external),
                             new org.amtbus.platform.device.DeviceEnrollment(new org.amtbus.platform.device.DeviceRegistry(
                                     database.dataSource()), new org.amtbus.platform.device.DeviceSecrets(secrets), audit, clock),
-                            new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock));
+                            new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock),
+                    // profiles and domains live in provisioning-worker, which the acl-service does not depend on
+                    List.of(new org.amtbus.provisioning.http.ProfilesApi(new org.amtbus.provisioning.profile.ProfileAdmin(
+                            new org.amtbus.provisioning.profile.ProfileStore(database.dataSource()),
+                            new org.amtbus.provisioning.profile.DomainStore(database.dataSource(), secrets), audit))));
         }
 
         if (s.runs(Role.BROKER)) {

@@ -111,6 +111,16 @@ public final class ProfileAdmin {
         return domains.find(name);
     }
 
+    /**
+     * The domain's certificate chain, leaf to root, as facts (subjects, fingerprints, validity): opened from the
+     * secret store, the key and the password never leave this method.
+     *
+     * @throws IllegalStateException when the .pfx is missing or no longer opens
+     */
+    public Optional<List<CertificateFacts>> domainChain(String name) {
+        return domains.find(name).map(d -> domains.openCertificate(d).leafToRoot().stream().map(CertificateFacts::of).toList());
+    }
+
     /** Deletes a domain and its secrets; false (nothing audited) when there was none. */
     public boolean deleteDomain(String name, AuditEvent.Actor by) {
         Optional<Domain> domain = domains.find(name);
