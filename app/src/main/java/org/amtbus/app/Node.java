@@ -389,7 +389,7 @@ public final class Node implements AutoCloseable {
         if (s.runs(Role.PROVISIONING)) {
             started.push(org.amtbus.provisioning.ProvisioningRole.start(
                     new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent()), database.dataSource(),
-                    secrets, clients, audit, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock));
+                    secrets, clients, audit, accessLoader, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock));
         }
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();

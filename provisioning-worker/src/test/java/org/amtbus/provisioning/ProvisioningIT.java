@@ -71,6 +71,7 @@ import org.amtbus.schemas.topic.KafkaTopics;
 import org.amtbus.sim.amt.AmtWebService;
 import org.amtbus.sim.amt.CiraSettings;
 import org.amtbus.sim.amt.InMemoryTransport;
+import org.amtbus.sim.amt.ProvisioningPki;
 import org.amtbus.sim.amt.ProvisioningRefusal;
 import org.amtbus.sim.amt.SimulatedDevice;
 import org.amtbus.sim.cira.CiraDevice;
@@ -111,7 +112,7 @@ class ProvisioningIT {
     private static EventLoopGroup devices;
     private static ProvisioningWorker worker;
     private static ProfileAdmin admin;
-    private static TestPki pki;
+    private static ProvisioningPki pki;
     private static ListAppender<ILoggingEvent> logs;
     private final List<CiraDevice> dialled = new ArrayList<>();
 
@@ -147,7 +148,7 @@ class ProvisioningIT {
         worker = new ProvisioningWorker(profiles, domains, new ProvisioningRuns(database.dataSource()), registry, secrets,
                 new StatusPublisher(producer, Clock.systemUTC()), audit, ca.certificate(), Clock.systemUTC());
 
-        pki = new TestPki("amt-prov." + SUFFIX);
+        pki = new ProvisioningPki("amt-prov." + SUFFIX);
         admin.putDomain("corp", TENANT, SUFFIX, pki.pfx(PFX_PASSWORD), PFX_PASSWORD.clone(), OPERATOR);
         admin.putProfile(profile("office-ccm", ControlMode.CCM), OPERATOR);
         admin.putProfile(profile("office-acm", ControlMode.ACM), OPERATOR);
@@ -414,7 +415,7 @@ class ProvisioningIT {
         Machine m = machine();
         ProvisioningRuns runs = new ProvisioningRuns(database.dataSource());
         UUID first = UUID.randomUUID();
-        runs.claim(new ProvisioningRuns.Run(m.guid(), TENANT, "office-ccm", ProvisioningRuns.State.RUNNING, first, ControlMode.CCM));
+        runs.claim(new ProvisioningRuns.Run(m.guid(), TENANT, "office-ccm", ProvisioningRuns.State.RUNNING, first, ControlMode.CCM), "another-worker");
 
         ProvisioningOutcome outcome = provision(m, "office-ccm", report(m));
         assertThat(outcome.result()).isEqualTo(ProvisioningOutcome.Result.REFUSED);
