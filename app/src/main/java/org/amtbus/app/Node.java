@@ -77,6 +77,7 @@ public final class Node implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
+    private java.util.Set<org.amtbus.acl.http.ApiServer.Route> apiRoutes = java.util.Set.of();
     private AuditLog audit;
     private PrometheusMeterRegistry meters;
     private volatile boolean closed;
@@ -275,6 +276,7 @@ public final class Node implements AutoCloseable {
                     List.of(new org.amtbus.provisioning.http.ProfilesApi(new org.amtbus.provisioning.profile.ProfileAdmin(
                             new org.amtbus.provisioning.profile.ProfileStore(database.dataSource()),
                             new org.amtbus.provisioning.profile.DomainStore(database.dataSource(), secrets), audit))));
+            apiRoutes = api.server().routes();
         }
 
         if (s.runs(Role.BROKER)) {
@@ -493,6 +495,11 @@ public final class Node implements AutoCloseable {
         }
         String h = host.getHostAddress();
         return h.contains(":") ? "[" + h + "]" : h;
+    }
+
+    /** The routes the HTTPS API serves (empty without the api role), for the check against the OpenAPI document. */
+    java.util.Set<org.amtbus.acl.http.ApiServer.Route> apiRoutes() {
+        return apiRoutes;
     }
 
     public Endpoints endpoints() {
