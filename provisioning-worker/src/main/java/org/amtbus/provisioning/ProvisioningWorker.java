@@ -333,6 +333,23 @@ public final class ProvisioningWorker {
                     }
                 }
 
+                if (profile.controlMode() == ControlMode.ACM) {
+                    // CCM always requires consent (firmware refuses anything else), so only ACM applies the profile's
+                    step = "consent";
+                    running(step);
+                    StepOutcome<Void> consent = amt.configureUserConsent(profile.userConsent().optInRequired());
+                    if (consent instanceof StepOutcome.Failed<Void> f) {
+                        throw failure(step, f);
+                    }
+                }
+
+                step = "network";
+                running(step);
+                StepOutcome<Void> network = amt.configureWiredNetwork(profile.network().wired());
+                if (network instanceof StepOutcome.Failed<Void> f) {
+                    throw failure(step, f);
+                }
+
                 step = "cira";
                 running(step);
                 StepOutcome<String> cira = amt.configureCira(profile.cira().configuration(nodeCa, ciraUsername,

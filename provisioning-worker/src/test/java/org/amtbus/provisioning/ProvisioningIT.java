@@ -75,6 +75,8 @@ import org.amtbus.sim.amt.ProvisioningPki;
 import org.amtbus.sim.amt.ProvisioningRefusal;
 import org.amtbus.sim.amt.SimulatedDevice;
 import org.amtbus.sim.cira.CiraDevice;
+import org.amtbus.wsman.activation.ActivationSteps;
+import org.amtbus.wsman.activation.WiredNetwork;
 import org.amtbus.wsman.client.Transport;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -250,10 +252,14 @@ class ProvisioningIT {
 
             assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
             assertThat(m.device().controlMode()).isEqualTo(SimulatedDevice.ControlMode.CCM);
-            List<JsonNode> seen = statuses.awaitAll("statuses", s -> s.path("guid").asText().equals(m.guid().value()), 5);
+            List<JsonNode> seen = statuses.awaitAll("statuses", s -> s.path("guid").asText().equals(m.guid().value()), 6);
             assertThat(seen).extracting(s -> s.path("step").asText() + ":" + s.path("state").asText())
-                    .containsExactly("accepted:pending", "secrets:running", "activate:running", "cira:running", "done:succeeded");
+                    .containsExactly("accepted:pending", "secrets:running", "activate:running", "network:running", "cira:running",
+                            "done:succeeded");
         }
+        // CCM keeps firmware's consent for everything; the profile's DHCP is what the wired port was told
+        assertThat(m.device().optInRequired()).isEqualTo(ActivationSteps.OPT_IN_ALL);
+        assertThat(m.device().wiredNetwork()).isEqualTo(WiredNetwork.dhcpNetwork());
         assertThat(secrets.get(m.guid(), DeviceSecrets.Kind.MEBX_PASSWORD)).isEmpty();
         assertThat(registry.find(m.guid()).orElseThrow().tags()).containsExactly("office", "sim");
         CiraSettings cira = m.device().ciraSettings().orElseThrow();
@@ -277,8 +283,40 @@ class ProvisioningIT {
         assertThat(m.device().controlMode()).isEqualTo(SimulatedDevice.ControlMode.ACM);
         assertThat(m.device().hasMebxPassword()).isTrue();
         assertThat(secrets.get(m.guid(), DeviceSecrets.Kind.MEBX_PASSWORD)).isPresent();
+        assertThat(m.device().optInRequired()).as("the profile's consent: none").isEqualTo(ActivationSteps.OPT_IN_NONE);
         dialAsConfigured(m);
         assertThat(powerState(m).status()).isEqualTo(CommandResult.Status.SUCCEEDED);
+    }
+
+    @Test
+    void anAcmProfileAppliesItsUserConsentAndStaticNetworkAndDeactivationResetsThem() {
+        // given a profile with KVM consent and a static address
+        admin.putProfile(new Profile("office-static", TENANT, ControlMode.ACM, CiraPolicy.defaults("127.0.0.1", gateway.port()),
+                UserConsent.KVM, NetworkSettings.staticAddress("10.20.30.40", 22, "10.20.28.1", List.of("10.20.28.53", "10.20.28.54")),
+                List.of()), OPERATOR);
+        Machine m = machine();
+        try (var statuses = TopicWatch.open(kafka, KafkaTopics.PROVISIONING, JsonNode.class)) {
+            // when it is applied
+            ProvisioningOutcome outcome = provision(m, "office-static", report(m));
+
+            // then the device holds them, set in their own steps between MEBx and CIRA
+            assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
+            assertThat(m.device().optInRequired()).isEqualTo(ActivationSteps.OPT_IN_KVM);
+            WiredNetwork wired = m.device().wiredNetwork();
+            assertThat(wired.dhcp()).isFalse();
+            assertThat(wired.address()).hasValue("10.20.30.40");
+            assertThat(wired.subnetMask()).hasValue("255.255.252.0");
+            assertThat(wired.gateway()).hasValue("10.20.28.1");
+            assertThat(wired.dnsServers()).containsExactly("10.20.28.53", "10.20.28.54");
+            List<JsonNode> seen = statuses.awaitAll("statuses", s -> s.path("guid").asText().equals(m.guid().value()), 8);
+            assertThat(seen).extracting(s -> s.path("step").asText()).containsExactly("accepted", "secrets", "activate", "mebx",
+                    "consent", "network", "cira", "done");
+        }
+        // and deactivation (Unprovision) returns them to firmware's defaults
+        assertThat(worker.deactivate(TENANT, m.guid(), m.agent(), OPERATOR).succeeded()).isTrue();
+        assertThat(m.device().optInRequired()).isEqualTo(ActivationSteps.OPT_IN_ALL);
+        assertThat(m.device().wiredNetwork().dhcp()).isTrue();
+        assertNothingLeftBehind(m);
     }
 
     @Test
