@@ -154,7 +154,7 @@ class ProvisioningAdminIT {
         // given a profile and an account that may only subscribe
         assertThat(amtbus("", "profile", "add", "kiosk", "--tenant", "acme", "--control-mode", "ccm", "--mps-address",
                 "cira.acme.example").code()).isZero();
-        assertThat(amtbus("viewer password of acme 7\n", "user", "add", "viewer", "--tenant", "acme").code()).isZero();
+        assertThat(amtbus("copper kettle sings 31\n", "user", "add", "viewer", "--tenant", "acme").code()).isZero();
         assertThat(amtbus("", "acl", "grant", "viewer", "amtbus/v1/{tenant}/#", "1").code()).isZero();
         String guid = UUID.randomUUID().toString();
 
@@ -176,8 +176,8 @@ class ProvisioningAdminIT {
     @Test
     void theAdminApiManagesProfilesAndDomainsAndNeverReturnsThePfxOrItsPassword() throws Exception {
         String admin = token("admin", ops.node.adminPassword());
-        assertThat(amtbus("plain user password 55\n", "user", "add", "plain").code()).isZero();
-        String plain = token("plain", "plain user password 55");
+        assertThat(amtbus("granite harbor lights 64\n", "user", "add", "plain").code()).isZero();
+        String plain = token("plain", "granite harbor lights 64");
 
         // profiles
         String body = "{\"controlMode\":\"ccm\",\"cira\":{\"mpsAddress\":\"cira.acme.example\",\"periodicSeconds\":60},"

@@ -50,6 +50,9 @@ public record ProfileDocument(String name, String tenant, String controlMode, Ci
             if (!"static".equals(n.mode())) {
                 throw new IllegalArgumentException("field 'network.mode' must be dhcp (alone) or static");
             }
+            if (n.address() == null || n.prefixLength() == null) {
+                throw new IllegalArgumentException("a static network needs an IPv4 address and a prefix length");
+            }
             return NetworkSettings.staticAddress(n.address(), n.prefixLength() == null ? 0 : n.prefixLength(), n.gateway(),
                     n.dnsServers() == null ? List.of() : n.dnsServers());
         }
