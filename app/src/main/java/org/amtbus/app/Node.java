@@ -390,7 +390,8 @@ public final class Node implements AutoCloseable {
 
         if (s.runs(Role.PROVISIONING)) {
             started.push(org.amtbus.provisioning.ProvisioningRole.start(
-                    new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent()), database.dataSource(),
+                    new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent(),
+                            s.provisioningRunLease()), database.dataSource(),
                     secrets, clients, audit, accessLoader, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock));
         }
 

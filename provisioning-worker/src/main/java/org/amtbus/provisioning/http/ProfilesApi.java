@@ -118,8 +118,8 @@ public final class ProfilesApi implements AdminRoutes.Extension {
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("field 'pfx' must be the .pfx file in base64");
         }
-        boolean existed = admin.showDomain(name).isPresent();
         return guarded(() -> {
+            boolean existed = admin.showDomain(name).isPresent();
             Domain domain;
             try {
                 // putDomain wipes both arrays; the refusal's reason names no secret
