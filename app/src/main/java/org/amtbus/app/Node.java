@@ -389,10 +389,17 @@ public final class Node implements AutoCloseable {
         }
 
         if (s.runs(Role.PROVISIONING)) {
-            started.push(org.amtbus.provisioning.ProvisioningRole.start(
+            org.amtbus.provisioning.ProvisioningRole provisioning = org.amtbus.provisioning.ProvisioningRole.start(
                     new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent(),
                             s.provisioningRunLease()), database.dataSource(),
-                    secrets, clients, audit, accessLoader, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock));
+                    secrets, clients, audit, accessLoader, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock);
+            started.push(provisioning);
+            FunctionCounter.builder("amtbus.provisioning.requests.refused", provisioning,
+                    org.amtbus.provisioning.ProvisioningRole::refusedRequests).register(registry);
+            FunctionCounter.builder("amtbus.provisioning.requests.invalid", provisioning,
+                    org.amtbus.provisioning.ProvisioningRole::invalidRequests).register(registry);
+            FunctionCounter.builder("amtbus.provisioning.runs.recovered", provisioning,
+                    org.amtbus.provisioning.ProvisioningRole::recoveredRuns).register(registry);
         }
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();

@@ -49,6 +49,8 @@ public final class ProvisioningRequests extends ConsumerLoop {
     private final RequestAuthorizer authorizer;
     private final AuditLog audit;
     private final Semaphore slots;
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong invalid = new java.util.concurrent.atomic.AtomicLong();
     private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
 
     public ProvisioningRequests(Consumer<String, byte[]> consumer, ProvisioningWorker worker, DeviceChannels channels,
@@ -75,12 +77,14 @@ public final class ProvisioningRequests extends ConsumerLoop {
             }
             request = Json.read(record.value(), ProvisioningRequest.class);
         } catch (IOException | RuntimeException e) {
+            invalid.incrementAndGet();
             LOG.warn("event=provisioning.request-invalid partition={} offset={} reason={}", record.partition(), record.offset(),
                     e.getClass().getSimpleName());
             return;
         }
         Optional<String> tenant = header(record, BridgeHeaders.TENANT);
         if (tenant.isPresent() && !tenant.get().equals(request.tenant().value())) {
+            invalid.incrementAndGet();
             LOG.warn("event=provisioning.request-refused request={} reason=tenant-mismatch topicTenant={} payloadTenant={}",
                     request.id(), tenant.get(), request.tenant().value());
             return;
@@ -108,7 +112,18 @@ public final class ProvisioningRequests extends ConsumerLoop {
         });
     }
 
+    /** Requests refused because their publisher may not ask (or is unknown or absent). */
+    public long refusedCount() {
+        return refused.get();
+    }
+
+    /** Requests dropped because they did not parse or named another tenant than their topic. */
+    public long invalidCount() {
+        return invalid.get();
+    }
+
     private void refuse(ProvisioningRequest request, AuditEvent.Actor actor, String reason) {
+        refused.incrementAndGet();
         LOG.warn("event=provisioning.request-refused request={} guid={} tenant={} reason=\"{}\"", request.id(),
                 request.guid().value(), request.tenant().value(), reason);
         audit.event("acl.denied").actor(actor).tenant(request.tenant())

@@ -110,6 +110,21 @@ public final class ProvisioningRole implements AutoCloseable {
         return admin;
     }
 
+    /** Requests refused by re-authorization (metric {@code amtbus.provisioning.requests.refused}). */
+    public long refusedRequests() {
+        return requests.refusedCount();
+    }
+
+    /** Requests dropped as unreadable or naming another tenant than their topic. */
+    public long invalidRequests() {
+        return requests.invalidCount();
+    }
+
+    /** Runs of dead workers this node rolled back. */
+    public long recoveredRuns() {
+        return staleRuns.recoveredCount();
+    }
+
     @Override
     public void close() {
         requests.close();

@@ -4,10 +4,13 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.amtbus.platform.audit.AuditLog;
 import org.amtbus.platform.device.DeviceEnrollment;
 import org.amtbus.platform.device.DeviceRegistry;
@@ -76,7 +79,9 @@ public final class ProvisioningWorker {
     /** Names this worker in the run rows it holds; its heartbeat keeps them from being taken over. */
     private final String workerId = "worker-" + UUID.randomUUID();
     /** Devices this worker is applying a request to now (their run rows get its heartbeat). */
-    private final java.util.Set<DeviceGuid> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<DeviceGuid> active = ConcurrentHashMap.newKeySet();
+    /** Steps at which the device may have been activated already (a recovery must ask it). */
+    private static final Set<String> DEVICE_STEPS = Set.of("activate", "mebx", "consent", "network", "cira");
 
     /**
      * @param nodeCa the CA our CIRA gateway's certificate comes from: the root devices trust for CIRA unless
@@ -174,8 +179,8 @@ public final class ProvisioningWorker {
     }
 
     /** The devices this worker is applying a request to now (a snapshot), for its heartbeat. */
-    public java.util.Set<DeviceGuid> activeDevices() {
-        return java.util.Set.copyOf(active);
+    public Set<DeviceGuid> activeDevices() {
+        return Set.copyOf(active);
     }
 
     /**
@@ -192,7 +197,7 @@ public final class ProvisioningWorker {
         ProvisioningRuns.Run run = stale.run();
         DeviceGuid guid = run.guid();
         boolean mayBeActivated = DEVICE_STEPS.contains(stale.step());
-        List<String> undone = new java.util.ArrayList<>();
+        List<String> undone = new ArrayList<>();
         if (mayBeActivated) {
             Optional<Secret> admin = secrets.get(guid, DeviceSecrets.Kind.AMT_ADMIN_PASSWORD);
             if (device.isEmpty() || admin.isEmpty()) {
@@ -236,9 +241,6 @@ public final class ProvisioningWorker {
         return true;
     }
 
-    /** Steps at which the device may have been activated already. */
-    private static final java.util.Set<String> DEVICE_STEPS = java.util.Set.of("activate", "mebx", "cira", "consent", "network");
-
     private ActivationSteps steps(Transport device, DeviceGuid guid, Secret adminPassword) {
         Password password = DevicePasswords.password(adminPassword);
         WsmanClient client = new WsmanClient(device, new DigestClient(ActivationSteps.ADMIN_USER, password, random),
@@ -254,6 +256,8 @@ public final class ProvisioningWorker {
         final AuditEvent.Actor actor;
         final DeviceGuid guid;
         final Rollback rollback = new Rollback();
+        /** Whether this run holds the device's run row (and so its heartbeat). */
+        boolean claimed;
 
         Run(ProvisioningRequest request, DeviceReport report, Transport device, AuditEvent.Actor actor) {
             this.request = request;
@@ -267,7 +271,9 @@ public final class ProvisioningWorker {
             try {
                 return applySteps();
             } finally {
-                active.remove(guid);
+                if (claimed) {
+                    active.remove(guid);
+                }
             }
         }
 
@@ -378,6 +384,7 @@ public final class ProvisioningWorker {
             Optional<ProvisioningRuns.Run> held = runs.claim(new ProvisioningRuns.Run(guid, request.tenant(), profile.name(),
                     ProvisioningRuns.State.RUNNING, request.id(), profile.controlMode()), workerId);
             if (held.isEmpty()) {
+                claimed = true;
                 active.add(guid);
                 return Optional.empty();
             }

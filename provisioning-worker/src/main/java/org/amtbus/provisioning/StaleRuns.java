@@ -28,6 +28,7 @@ public final class StaleRuns implements AutoCloseable {
     private final ProvisioningRuns runs;
     private final DeviceChannels channels;
     private final Duration lease;
+    private final java.util.concurrent.atomic.AtomicLong recovered = new java.util.concurrent.atomic.AtomicLong();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "provisioning-stale-runs");
         t.setDaemon(true);
@@ -63,6 +64,7 @@ public final class StaleRuns implements AutoCloseable {
                 // a deferred run's heartbeat was restarted by the take-over: it comes back a lease later
                 if (worker.recover(stale.get(), channels.find(run.tenant(), run.guid()).map(DeviceChannels.Channel::transport))) {
                     recovered++;
+                    this.recovered.incrementAndGet();
                 }
             }
             return recovered;
@@ -70,6 +72,11 @@ public final class StaleRuns implements AutoCloseable {
             LOG.error("event=provisioning.stale-sweep-failed error={}", e.toString());
             return 0;
         }
+    }
+
+    /** Runs of dead workers rolled back by this one. */
+    public long recoveredCount() {
+        return recovered.get();
     }
 
     @Override

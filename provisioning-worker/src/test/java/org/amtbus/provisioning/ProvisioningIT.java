@@ -383,6 +383,50 @@ class ProvisioningIT {
     }
 
     @Test
+    void aDeviceThatRefusesTheNetworkSettingsIsRolledBackLikeAnyOtherStep() {
+        // given a relay that spoils the subnet mask on its way (same length, so the HTTP framing holds)
+        admin.putProfile(new Profile("office-static-2", TENANT, ControlMode.ACM, CiraPolicy.defaults("127.0.0.1", gateway.port()),
+                UserConsent.KVM, NetworkSettings.staticAddress("10.20.30.40", 22, null, List.of()), List.of()), OPERATOR);
+        Machine m = machine();
+        Transport spoilsTheMask = () -> {
+            Transport.Connection c = m.agent().open();
+            return new Transport.Connection() {
+                @Override
+                public void send(byte[] data) throws IOException {
+                    c.send(new String(data, StandardCharsets.ISO_8859_1).replace("255.255.252.0", "255.255.252.9")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                }
+
+                @Override
+                public byte[] receive(Duration timeout) throws IOException, TimeoutException, InterruptedException {
+                    return c.receive(timeout);
+                }
+
+                @Override
+                public void close() {
+                    c.close();
+                }
+            };
+        };
+        try (var statuses = TopicWatch.open(kafka, KafkaTopics.PROVISIONING, JsonNode.class)) {
+            // when it is applied
+            ProvisioningOutcome outcome = worker.provision(request(m, "office-static-2"), report(m), spoilsTheMask, OPERATOR);
+
+            // then the network step fails with the device's answer and everything made before it is undone
+            assertThat(outcome.result()).isEqualTo(ProvisioningOutcome.Result.FAILED);
+            assertThat(outcome.step()).isEqualTo("network");
+            assertThat(outcome.reason()).contains("AMT_EthernetPortSettings");
+            JsonNode rolledBack = statuses.await("rolled back", s -> s.path("guid").asText().equals(m.guid().value())
+                    && s.path("state").asText().equals("rolled-back"));
+            assertThat(rolledBack.path("reason").asText()).contains("activation").contains("registration and secrets");
+        }
+        assertThat(m.device().controlMode()).isEqualTo(SimulatedDevice.ControlMode.NONE);
+        assertThat(m.device().optInRequired()).isEqualTo(ActivationSteps.OPT_IN_ALL);
+        assertThat(m.device().wiredNetwork()).isEqualTo(WiredNetwork.dhcpNetwork());
+        assertNothingLeftBehind(m);
+    }
+
+    @Test
     void aRelayThatBreaksDuringCiraConfigurationLeavesTheDeviceUnprovisionedAndNothingStored() {
         Machine m = machine();
         Transport breaksAtAddMpServer = new Transport() {

@@ -153,6 +153,7 @@ class ProvisioningRoleIT {
                     && !s.path("step").asText().equals("authorize"))).isEmpty();
             assertThat(device.controlMode()).isEqualTo(SimulatedDevice.ControlMode.NONE);
             assertThat(new ProvisioningRuns(fixture.database.dataSource()).find(guid)).isEmpty();
+            assertThat(role.refusedRequests()).as("counted").isGreaterThanOrEqualTo(3);
         }
     }
 
@@ -227,6 +228,7 @@ class ProvisioningRoleIT {
             AuditEvent recovered = audit.await("recovery audited", e -> e.type().equals("profile.applied")
                     && "true".equals(e.details().get("recovered")) && e.target().equals("device:" + guid.value()));
             assertThat(recovered.outcome()).isEqualTo(AuditEvent.Outcome.FAILURE);
+            assertThat(role.recoveredRuns()).as("counted").isGreaterThanOrEqualTo(1);
 
             // and the device can be provisioned again afterwards
             publish(new ProvisioningRequest(UUID.randomUUID(), TENANT, guid, "kiosk", Instant.now()), "ops");

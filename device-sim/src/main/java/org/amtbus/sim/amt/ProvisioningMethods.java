@@ -409,13 +409,40 @@ final class ProvisioningMethods {
         Optional<String> mask = i.childText("SubnetMask");
         List<String> dns = java.util.stream.Stream.of(i.childText("PrimaryDNS"), i.childText("SecondaryDNS"))
                 .flatMap(Optional::stream).toList();
-        try {
-            device.setWiredNetwork(new WiredNetwork(dhcp, dhcp ? Optional.empty() : address, dhcp ? Optional.empty() : mask,
-                    dhcp ? Optional.empty() : i.childText("DefaultGateway"), dhcp ? List.of() : dns));
-        } catch (IllegalArgumentException e) {
+        Optional<String> gateway = i.childText("DefaultGateway");
+        // firmware checks a static address: dotted IPv4 everywhere, a contiguous subnet mask
+        if (!dhcp && (!address.map(ProvisioningMethods::ipv4).orElse(false) || !mask.map(ProvisioningMethods::subnetMask).orElse(false)
+                || !gateway.map(ProvisioningMethods::ipv4).orElse(true) || !dns.stream().allMatch(ProvisioningMethods::ipv4))) {
             return Optional.of(invalid(cls));
         }
+        device.setWiredNetwork(new WiredNetwork(dhcp, dhcp ? Optional.empty() : address, dhcp ? Optional.empty() : mask,
+                dhcp ? Optional.empty() : gateway, dhcp ? List.of() : dns));
         return Optional.of(new PutResult(ethernetPort(), null, null));
+    }
+
+    private static boolean ipv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean subnetMask(String text) {
+        if (!ipv4(text)) {
+            return false;
+        }
+        long mask = 0;
+        for (String p : text.split("\\.")) {
+            mask = mask << 8 | Integer.parseInt(p);
+        }
+        long inverted = ~mask & 0xFFFFFFFFL;
+        return mask != 0 && (inverted & (inverted + 1)) == 0;
     }
 
     /** Put of the CIRA classes and of the consent and network settings; empty when {@code uri} is none of them. */
