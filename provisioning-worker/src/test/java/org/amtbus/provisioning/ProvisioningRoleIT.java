@@ -157,17 +157,20 @@ class ProvisioningRoleIT {
         }
     }
 
-    /** A relay that stops answering once the run reaches CIRA configuration: its worker hangs there. */
-    private static Transport hangingAtCira(Transport inner, CountDownLatch reached) {
+    /**
+     * A relay that holds back the first CIRA configuration request: its worker waits there until {@code release}
+     * (forever if never released), then the request goes on to the device.
+     */
+    private static Transport holdingAtCira(Transport inner, CountDownLatch reached, CountDownLatch release) {
         return () -> {
             Transport.Connection c = inner.open();
             return new Transport.Connection() {
-                boolean hung;
+                byte[] held;
 
                 @Override
                 public void send(byte[] data) throws IOException {
-                    if (new String(data, StandardCharsets.UTF_8).contains("AddTrustedRootCertificate")) {
-                        hung = true;
+                    if (reached.getCount() > 0 && new String(data, StandardCharsets.UTF_8).contains("AddTrustedRootCertificate")) {
+                        held = data;
                         reached.countDown();
                         return;
                     }
@@ -176,8 +179,10 @@ class ProvisioningRoleIT {
 
                 @Override
                 public byte[] receive(Duration timeout) throws IOException, TimeoutException, InterruptedException {
-                    if (hung) {
-                        new CountDownLatch(1).await(); // the worker "dies" here: no answer, ever
+                    if (held != null) {
+                        release.await();
+                        c.send(held);
+                        held = null;
                     }
                     return c.receive(timeout);
                 }
@@ -188,6 +193,36 @@ class ProvisioningRoleIT {
                 }
             };
         };
+    }
+
+    @Test
+    void aLiveRunKeepsItsDeviceBeyondTheLeaseEvenWhenARepeatedRequestIsRefused() throws Exception {
+        // given the role applying a request whose device is slow at CIRA configuration
+        SimulatedDevice device = SimulatedDevice.preProvisioned(UUID.randomUUID(), "umbrella.example", List.of(), RANDOM);
+        DeviceGuid guid = DeviceGuid.of(device.guid());
+        CountDownLatch atCira = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AGENTS.put(guid, new DeviceChannels.Channel(new DeviceReport("umbrella.example", Set.of()), holdingAtCira(
+                InMemoryTransport.local(new AmtWebService(device, Clock.systemUTC(), RANDOM)), atCira, release)));
+        try (var statuses = TopicWatch.open(fixture.kafka, KafkaTopics.PROVISIONING, JsonNode.class)) {
+            publish(new ProvisioningRequest(UUID.randomUUID(), TENANT, guid, "kiosk", Instant.now()), "ops");
+            assertThat(atCira.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            // when the same request is repeated meanwhile (refused: in progress)
+            publish(new ProvisioningRequest(UUID.randomUUID(), TENANT, guid, "kiosk", Instant.now()), "ops");
+            statuses.await("refused repeat", s -> s.path("guid").asText().equals(guid.value())
+                    && s.path("step").asText().equals("claim"));
+
+            // then for three leases nobody takes the live run over
+            await().during(LEASE.multipliedBy(3)).atMost(LEASE.multipliedBy(4)).until(() -> statuses.seen(s ->
+                    s.path("guid").asText().equals(guid.value()) && s.path("step").asText().equals("recovery")).isEmpty());
+
+            // and released, it finishes as its own
+            release.countDown();
+            statuses.await("succeeded", s -> s.path("guid").asText().equals(guid.value())
+                    && s.path("state").asText().equals("succeeded") && s.path("step").asText().equals("done"));
+            assertThat(device.ciraSettings()).isPresent();
+        }
     }
 
     @Test
@@ -205,7 +240,7 @@ class ProvisioningRoleIT {
         try (var statuses = TopicWatch.open(fixture.kafka, KafkaTopics.PROVISIONING, JsonNode.class);
              var audit = TopicWatch.open(fixture.kafka, KafkaTopics.AUDIT, AuditEvent.class)) {
             Thread.ofVirtual().start(() -> dead.provision(request, new DeviceReport("umbrella.example", Set.of()),
-                    hangingAtCira(local, atCira), AuditEvent.Actor.user("ops")));
+                    holdingAtCira(local, atCira, new CountDownLatch(1)), AuditEvent.Actor.user("ops")));
             assertThat(atCira.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(device.controlMode()).isEqualTo(SimulatedDevice.ControlMode.CCM);
             assertThat(new DeviceRegistry(db).find(guid)).isPresent();
