@@ -133,8 +133,9 @@ public final class ProfileAdmin {
     }
 
     private void refused(String type, AuditEvent.Actor by, TenantId tenant, String name, String reason) {
-        audit.event(type).actor(by).tenant(tenant).target("domain:" + name).outcome(AuditEvent.Outcome.FAILURE)
-                .reason(reason).emit();
+        // the name came from a client: an invalid one is not echoed into the audit trail
+        String target = name != null && Domain.NAME.matcher(name).matches() ? "domain:" + name : "domain:(invalid name)";
+        audit.event(type).actor(by).tenant(tenant).target(target).outcome(AuditEvent.Outcome.FAILURE).reason(reason).emit();
     }
 
     private static String target(TenantId tenant, String profile) {
