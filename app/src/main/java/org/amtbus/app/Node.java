@@ -77,6 +77,7 @@ public final class Node implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
+    private java.util.Set<org.amtbus.acl.http.ApiServer.Route> apiRoutes = java.util.Set.of();
     private AuditLog audit;
     private PrometheusMeterRegistry meters;
     private volatile boolean closed;
@@ -270,7 +271,12 @@ public final class Node implements AutoCloseable {
                             new org.amtbus.acl.token.BearerTokens(tokens, external),
                             new org.amtbus.platform.device.DeviceEnrollment(new org.amtbus.platform.device.DeviceRegistry(
                                     database.dataSource()), new org.amtbus.platform.device.DeviceSecrets(secrets), audit, clock),
-                            new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock));
+                            new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock),
+                    // profiles and domains live in provisioning-worker, which the acl-service does not depend on
+                    List.of(new org.amtbus.provisioning.http.ProfilesApi(new org.amtbus.provisioning.profile.ProfileAdmin(
+                            new org.amtbus.provisioning.profile.ProfileStore(database.dataSource()),
+                            new org.amtbus.provisioning.profile.DomainStore(database.dataSource(), secrets), audit))));
+            apiRoutes = api.server().routes();
         }
 
         if (s.runs(Role.BROKER)) {
@@ -383,9 +389,17 @@ public final class Node implements AutoCloseable {
         }
 
         if (s.runs(Role.PROVISIONING)) {
-            started.push(org.amtbus.provisioning.ProvisioningRole.start(
-                    new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent()), database.dataSource(),
-                    secrets, clients, audit, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock));
+            org.amtbus.provisioning.ProvisioningRole provisioning = org.amtbus.provisioning.ProvisioningRole.start(
+                    new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent(),
+                            s.provisioningRunLease()), database.dataSource(),
+                    secrets, clients, audit, accessLoader, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock);
+            started.push(provisioning);
+            FunctionCounter.builder("amtbus.provisioning.requests.refused", provisioning,
+                    org.amtbus.provisioning.ProvisioningRole::refusedRequests).register(registry);
+            FunctionCounter.builder("amtbus.provisioning.requests.invalid", provisioning,
+                    org.amtbus.provisioning.ProvisioningRole::invalidRequests).register(registry);
+            FunctionCounter.builder("amtbus.provisioning.runs.recovered", provisioning,
+                    org.amtbus.provisioning.ProvisioningRole::recoveredRuns).register(registry);
         }
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();
@@ -489,6 +503,11 @@ public final class Node implements AutoCloseable {
         }
         String h = host.getHostAddress();
         return h.contains(":") ? "[" + h + "]" : h;
+    }
+
+    /** The routes the HTTPS API serves (empty without the api role), for the check against the OpenAPI document. */
+    java.util.Set<org.amtbus.acl.http.ApiServer.Route> apiRoutes() {
+        return apiRoutes;
     }
 
     public Endpoints endpoints() {

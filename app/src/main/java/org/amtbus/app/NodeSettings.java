@@ -26,7 +26,7 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                            Lockout lockout, InetAddress apiHost, int apiPort, Cira cira, Router router,
                            java.util.Set<Role> roles, boolean sharedEmbeddedDatabase,
                            Optional<org.amtbus.platform.secret.VaultSecretStore.Config> vault, Api api, AuditSettings audit,
-                           int provisioningMaxConcurrent) {
+                           int provisioningMaxConcurrent, java.time.Duration provisioningRunLease) {
 
     /**
      * The HTTPS API beyond go-auth: whether {@code POST /api/v1/authorize} issues tokens, their lifetime, and an
@@ -46,7 +46,7 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, tlsDnsNames, tlsIpAddresses, metricsHost,
                 metricsPort, externalKafka, kafkaReplicationFactor, lockout, apiHost, apiPort, cira, router,
                 java.util.Set.copyOf(other), sharedEmbeddedDatabase, vault, api, audit,
-                provisioningMaxConcurrent);
+                provisioningMaxConcurrent, provisioningRunLease);
     }
 
     /** The CIRA listener of the gateway role; {@code gatewayId} names its Kafka topic and its leases. */
@@ -182,7 +182,9 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
                 metricsHost, metricsPort, externalKafka, replicationFactor, lockout, apiHost, apiPort, cira, router,
                 java.util.Set.copyOf(roles), shared, vault(s), api(s), AuditSettings.from(s),
-                s.intIn("provisioning.maxConcurrent", 4, 1, 256));
+                s.intIn("provisioning.maxConcurrent", 4, 1, 256),
+                s.duration("provisioning.runLease", org.amtbus.provisioning.ProvisioningRole.Settings.DEFAULT_RUN_LEASE,
+                        java.time.Duration.ofSeconds(2), java.time.Duration.ofHours(1)));
     }
 
     private static Api api(Settings s) {
