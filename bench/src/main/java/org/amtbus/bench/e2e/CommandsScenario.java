@@ -5,10 +5,12 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.amtbus.platform.db.Database;
 import org.amtbus.platform.tls.TlsContexts;
 import org.amtbus.platform.tls.TlsPolicy;
 import org.amtbus.sim.amt.SimulatedDevice;
@@ -41,7 +43,8 @@ final class CommandsScenario {
         SvgBarChart chart = new SvgBarChart("Command latency, MQTT publish -> MQTT result (" + DEVICES + " simulated devices)",
                 "ms", List.of("command p50", "command p99", "MQTT hop p99 (baseline)"));
         try (NodeProcess node = new NodeProcess(settings.javaHome(), settings.jar(), settings.dataDir(),
-                settings.out().resolve("node-commands.log")).start(List.of("-Xmx1g"), Duration.ofMinutes(3))) {
+                settings.out().resolve("node-commands.log")).start(List.of("-Xmx1g"), Duration.ofMinutes(3));
+             Database db = Database.connectToRunningEmbedded(node.dataDir, node.databasePort)) {
             List<SimulatedDevice> devices = BenchDevices.ensure(node, DEVICES);
             NodeMetrics metrics = new NodeMetrics(node.metricsUrl());
             char[] password = node.adminPassword();
@@ -60,13 +63,24 @@ final class CommandsScenario {
                             + runTime.toSeconds() + " s per rate, operator = superuser over MQTT/TLS QoS 1");
                     load.run(50, Duration.ofSeconds(4), GRACE); // warm-up: JIT, Kafka, connection pools; not reported
                     for (int rate : settings.rates()) {
+                        Instant started = Instant.now().minusSeconds(1);
+                        PostgresCounters pg0 = PostgresCounters.read(db.dataSource());
+                        double cpu0 = ProcessStats.cpuSeconds(node.pid());
                         CommandLoad.Result r = load.run(rate, runTime, GRACE);
+                        double cpuMs = (ProcessStats.cpuSeconds(node.pid()) - cpu0) * 1000 / Math.max(1, r.answered());
+                        PostgresCounters pg1 = PostgresCounters.read(db.dataSource());
+                        double commits = (pg1.commits() - pg0.commits()) / (double) Math.max(1, r.answered());
+                        CommandStages.Breakdown stages = CommandStages.measure(db.dataSource(), load.wallTimes(), started,
+                                Duration.ofSeconds(30));
                         MqttLoad.Result hop = new MqttLoad(endpoint, 1, MqttQos.AT_LEAST_ONCE).paced(runTime, rate);
                         String what = String.format("%,d commands/s", rate);
                         String answered = String.format("%d/%d answered, %s", r.answered(), r.sent(), r.statuses());
                         report.add(what, "p50", r.latency().p50Ms(), hop.latency().p50Ms(), "ms", answered);
-                        report.add(what, "p99", r.latency().p99Ms(), hop.latency().p99Ms(), "ms", "target < 50 ms at 500/s");
-                        report.add(what, "max", r.latency().maxMs(), hop.latency().maxMs(), "ms", "");
+                        report.add(what, "p99", r.latency().p99Ms(), hop.latency().p99Ms(), "ms", String.format(
+                                "target < 50 ms at 500/s; per command: %.1f PostgreSQL commits (fsync=%s), %.1f node CPU-ms",
+                                commits, pg1.fsync(), cpuMs));
+                        report.add(what, "max", r.latency().maxMs(), hop.latency().maxMs(), "ms",
+                                stages == null ? "" : stages.describe());
                         chart.add(what, r.latency().p50Ms(), r.latency().p99Ms(), hop.latency().p99Ms());
                     }
                 } finally {
