@@ -156,6 +156,15 @@ final class NodeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The embedded PostgreSQL's postmaster (first line of its {@code postmaster.pid}), -1 when not running. */
+    long postgresPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/data/postmaster.pid")).get(0).strip());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     Path caFile() {
         return dataDir.resolve("tls/ca.crt");
     }
