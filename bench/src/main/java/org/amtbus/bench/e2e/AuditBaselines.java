@@ -17,8 +17,9 @@ import javax.sql.DataSource;
 /**
  * The baselines of the audit scenario, measured in the same run on the same machine:
  * <ul>
- *   <li>raw SHA-256 chaining of the same event bytes ({@code SHA-256(prev || bytes || seq)}, the chain's definition),
- *       one thread, nothing else: the ceiling for chaining and for verification;</li>
+ *   <li>raw SHA-256 chaining of the same event bytes ({@code SHA-256(prev || bytes || seq)}, the chain's link step;
+ *       the first link starts from a plain hash of the stream id), one thread, nothing else: the ceiling for chaining
+ *       and for verification;</li>
  *   <li>a raw batched INSERT of the same rows (the sink's own unnest statement, hashes computed beforehand) into a
  *       scratch copy of {@code audit_events} with the same columns, constraints and indexes, one commit per batch of
  *       the sink's batch size: the ceiling for storing;</li>
