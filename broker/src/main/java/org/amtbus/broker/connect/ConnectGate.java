@@ -1,0 +1,127 @@
+package org.amtbus.broker.connect;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import org.amtbus.acl.login.LoginResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sits in one MQTT channel's pipeline just before Moquette's handler and moves the CONNECT's credential
+ * check (Argon2id, database, JWKS) off the event loop.
+ *
+ * <p>Invariants: the first decoded CONNECT with a username is held back while {@link ConnectGates} checks it
+ * on the login executor; until the verdict, the channel reads nothing more (auto-read off) and whatever was
+ * already decoded is queued in arrival order. Then, on the event loop: a decided login (accepted or refused)
+ * goes on to Moquette with its verdict ({@link org.amtbus.broker.auth.ConnectVerdicts}), which answers the
+ * client as before, and the queued messages follow if it was accepted; a login that could not be decided (the
+ * account store is down, or the executor is full) is answered here with CONNACK "server unavailable" (MQTT 5:
+ * 0x88, or 0x89 "server busy"; 3.1.1: 0x03) and the connection is closed. The gate removes itself once the
+ * CONNECT has passed. Anything else (a CONNECT without a username, a packet before CONNECT, a decoding
+ * failure) passes unchanged: Moquette refuses it.
+ *
+ * <p>Thread: all methods on the channel's event loop; only {@link ConnectGates#check} runs elsewhere.
+ */
+final class ConnectGate extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectGate.class);
+
+    private enum State { WAITING, CHECKING, PASSED }
+
+    private final ConnectGates gates;
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
+    private State state = State.WAITING;
+
+    ConnectGate(ConnectGates gates) {
+        this.gates = Objects.requireNonNull(gates);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.CHECKING) {
+            held.add(msg);
+            return;
+        }
+        if (state == State.WAITING && msg instanceof MqttConnectMessage connect && connect.decoderResult().isSuccess()
+                && connect.variableHeader().hasUserName()) {
+            state = State.CHECKING;
+            ctx.channel().config().setAutoRead(false);
+            try {
+                gates.check(connect, peer(ctx), result -> ctx.executor().execute(() -> decided(ctx, connect, result)));
+            } catch (RejectedExecutionException e) {
+                gates.busy();
+                LOG.warn("event=broker.login-busy [peer: {}] too many logins waiting; refused with server busy", peer(ctx));
+                refuseUnavailable(ctx, connect, true);
+            }
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void decided(ChannelHandlerContext ctx, MqttConnectMessage connect, LoginResult result) {
+        if (ctx.isRemoved() || !ctx.channel().isActive()) {
+            releaseHeld();
+            return;
+        }
+        if (result.reason() == LoginResult.Reason.STORE_UNAVAILABLE) {
+            refuseUnavailable(ctx, connect, false);
+            return;
+        }
+        state = State.PASSED;
+        gates.verdicts().deliver(connect.payload().userName(), connect.payload().passwordInBytes(), result.isAccepted(),
+                () -> ctx.fireChannelRead(connect));
+        if (result.isAccepted() && ctx.channel().isActive()) {
+            while (!held.isEmpty()) {
+                ctx.fireChannelRead(held.poll());
+            }
+        } else {
+            releaseHeld();
+        }
+        ctx.pipeline().remove(this);
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void refuseUnavailable(ChannelHandlerContext ctx, MqttConnectMessage connect, boolean busy) {
+        releaseHeld();
+        state = State.PASSED;
+        boolean v5 = connect.variableHeader().version() == MqttVersion.MQTT_5.protocolLevel();
+        MqttConnectReturnCode code = !v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE
+                : busy ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY
+                : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5;
+        MqttConnAckMessage ack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build();
+        ctx.writeAndFlush(ack).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeld();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releaseHeld();
+        ctx.fireChannelInactive();
+    }
+
+    private void releaseHeld() {
+        while (!held.isEmpty()) {
+            ReferenceCountUtil.release(held.poll());
+        }
+    }
+
+    private static InetAddress peer(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+    }
+}
