@@ -1,8 +1,9 @@
 package org.amtbus.broker.connect;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * on the login executor; until the verdict, the channel reads nothing more (auto-read off) and whatever was
  * already decoded is queued in arrival order. Then, on the event loop: a decided login (accepted or refused)
  * goes on to Moquette with its verdict ({@link org.amtbus.broker.auth.ConnectVerdicts}), which answers the
- * client as before, and the queued messages follow if it was accepted; a login that could not be decided (the
+ * client as before; if it was accepted, the queued messages follow once Moquette has sent its CONNACK (Moquette
+ * sets up the session asynchronously and drops a packet that overtakes it); a login that could not be decided (the
  * account store is down, or the executor is full) is answered here with CONNACK "server unavailable" (MQTT 5:
  * 0x88, or 0x89 "server busy"; 3.1.1: 0x03) and the connection is closed. The gate removes itself once the
  * CONNECT has passed. Anything else (a CONNECT without a username, a packet before CONNECT, a decoding
@@ -34,11 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread: all methods on the channel's event loop; only {@link ConnectGates#check} runs elsewhere.
  */
-final class ConnectGate extends ChannelInboundHandlerAdapter {
+final class ConnectGate extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectGate.class);
 
-    private enum State { WAITING, CHECKING, PASSED }
+    /** WAITING for a CONNECT, CHECKING it off the loop, ADMITTING (passed on, CONNACK not yet sent), PASSED. */
+    private enum State { WAITING, CHECKING, ADMITTING, PASSED }
 
     private final ConnectGates gates;
     private final ArrayDeque<Object> held = new ArrayDeque<>();
@@ -50,7 +53,7 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (state == State.CHECKING) {
+        if (state == State.CHECKING || state == State.ADMITTING) {
             held.add(msg);
             return;
         }
@@ -79,15 +82,39 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
             refuseUnavailable(ctx, connect, false);
             return;
         }
-        state = State.PASSED;
-        gates.verdicts().deliver(connect.payload().userName(), connect.payload().passwordInBytes(), result.isAccepted(),
-                () -> ctx.fireChannelRead(connect));
-        if (result.isAccepted() && ctx.channel().isActive()) {
-            while (!held.isEmpty()) {
-                ctx.fireChannelRead(held.poll());
-            }
-        } else {
+        if (!result.isAccepted()) {
+            state = State.PASSED;
             releaseHeld();
+            gates.verdicts().deliver(connect.payload().userName(), connect.payload().passwordInBytes(), false,
+                    () -> ctx.fireChannelRead(connect));
+            ctx.pipeline().remove(this);
+            return;
+        }
+        state = State.ADMITTING;
+        gates.verdicts().deliver(connect.payload().userName(), connect.payload().passwordInBytes(), true,
+                () -> ctx.fireChannelRead(connect));
+    }
+
+    /** Moquette's CONNACK on its way out: once it is sent, the held packets follow and the gate leaves. */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (state != State.ADMITTING || !(msg instanceof MqttConnAckMessage)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        state = State.PASSED;
+        // Moquette marks the session connected when its CONNACK has been written; replay only after that
+        ChannelPromise sent = promise.unvoid();
+        sent.addListener(f -> ctx.executor().execute(() -> replayAndLeave(ctx)));
+        ctx.write(msg, sent);
+    }
+
+    private void replayAndLeave(ChannelHandlerContext ctx) {
+        if (ctx.isRemoved()) {
+            return;
+        }
+        while (!held.isEmpty() && ctx.channel().isActive()) {
+            ctx.fireChannelRead(held.poll());
         }
         ctx.pipeline().remove(this);
         ctx.channel().config().setAutoRead(true);
