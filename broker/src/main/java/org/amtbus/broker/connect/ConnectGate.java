@@ -103,6 +103,12 @@ final class ConnectGate extends ChannelDuplexHandler {
             return;
         }
         state = State.PASSED;
+        if (((MqttConnAckMessage) msg).variableHeader().connectReturnCode() != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
+            releaseHeld(); // Moquette refused it after all (e.g. a protocol error) and closes the connection
+            ctx.write(msg, promise);
+            ctx.pipeline().remove(this);
+            return;
+        }
         // Moquette marks the session connected when its CONNACK has been written; replay only after that
         ChannelPromise sent = promise.unvoid();
         sent.addListener(f -> ctx.executor().execute(() -> replayAndLeave(ctx)));

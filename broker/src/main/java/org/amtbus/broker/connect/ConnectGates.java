@@ -24,13 +24,19 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants: at most {@link #THREADS} logins are checked at once (Argon2id is CPU- and memory-bound, so
  * more threads only add memory: 19 MiB each) and at most {@link #QUEUE} wait; beyond that a CONNECT is
  * answered "server busy" at once instead of piling up. A login that throws is treated as "store unavailable",
- * never as accepted.
+ * never as accepted. One core is left to the event loops: a burst of logins slows logins down, not the
+ * traffic of clients already connected (docs/benchmarks.md, scenario "logins").
  */
 public final class ConnectGates implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectGates.class);
-    /** One Argon2id check per core keeps the cores busy; JDBC waits are short next to it. */
-    public static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /**
+     * One Argon2id check per core but one: the cores stay busy with logins while one is left for the Netty
+     * event loops (on 2 vCPU the pair's p50 during a 50-login burst was 2.3 ms with one login thread, 10.8 ms
+     * with two). JDBC waits are short next to Argon2id; a JWKS fetch (rate-limited, cached) can hold a thread
+     * up to its 4 s timeouts.
+     */
+    public static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     /** Logins waiting for a thread; 50 clients logging in at once fit many times over. */
     public static final int QUEUE = 1024;
     private static final Duration STOP_WAIT = Duration.ofSeconds(5);
