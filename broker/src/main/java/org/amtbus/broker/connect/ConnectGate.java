@@ -62,7 +62,8 @@ final class ConnectGate extends ChannelDuplexHandler {
             state = State.CHECKING;
             ctx.channel().config().setAutoRead(false);
             try {
-                gates.check(connect, peer(ctx), result -> ctx.executor().execute(() -> decided(ctx, connect, result)));
+                gates.check(connect, peer(ctx), ctx.channel()::isActive,
+                        result -> ctx.executor().execute(() -> decided(ctx, connect, result)));
             } catch (RejectedExecutionException e) {
                 gates.busy();
                 LOG.warn("event=broker.login-busy [peer: {}] too many logins waiting; refused with server busy", peer(ctx));

@@ -68,15 +68,20 @@ public final class ConnectGates implements AutoCloseable {
     }
 
     /**
-     * Checks a CONNECT's credentials on the login executor and hands the result to {@code then} on that thread.
+     * Checks a CONNECT's credentials on the login executor and hands the result to {@code then} on that thread;
+     * skipped when the connection has closed before its turn came.
      *
      * @throws java.util.concurrent.RejectedExecutionException when the executor is full (or stopped)
      */
-    void check(MqttConnectMessage connect, InetAddress source, Consumer<LoginResult> then) {
+    void check(MqttConnectMessage connect, InetAddress source, java.util.function.BooleanSupplier stillOpen,
+               Consumer<LoginResult> then) {
         String clientId = connect.payload().clientIdentifier();
         String username = connect.payload().userName();
         byte[] password = connect.payload().passwordInBytes();
         executor.execute(() -> {
+            if (!stillOpen.getAsBoolean()) {
+                return; // the client gave up (or the connect timeout closed it) while it waited: no work, no verdict
+            }
             LoginResult result;
             try {
                 result = login.login(clientId, username, password, source);
