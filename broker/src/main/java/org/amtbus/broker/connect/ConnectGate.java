@@ -9,12 +9,15 @@ import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.amtbus.acl.login.LoginResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * on the login executor; until the verdict, the channel reads nothing more (auto-read off) and whatever was
  * already decoded is queued in arrival order. Then, on the event loop: a decided login (accepted or refused)
  * goes on to Moquette with its verdict ({@link org.amtbus.broker.auth.ConnectVerdicts}), which answers the
- * client as before; if it was accepted, the queued messages follow once Moquette has sent its CONNACK (Moquette
- * sets up the session asynchronously and drops a packet that overtakes it); a login that could not be decided (the
+ * client as before; if it was accepted, the queued messages follow, and reading resumes, once Moquette has sent
+ * its CONNACK and admitted the connection (it sets up the session asynchronously and drops a packet that
+ * overtakes it); a login that could not be decided (the
  * account store is down, or the executor is full) is answered here with CONNACK "server unavailable" (MQTT 5:
  * 0x88, or 0x89 "server busy"; 3.1.1: 0x03) and the connection is closed. The gate removes itself once the
  * CONNECT has passed. Anything else (a CONNECT without a username, a packet before CONNECT, a decoding
@@ -39,6 +43,13 @@ import org.slf4j.LoggerFactory;
 final class ConnectGate extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectGate.class);
+    /** The channel attribute Moquette sets once it has admitted the connection (NettyUtils.keepAlive). */
+    static final String MOQUETTE_KEEP_ALIVE = "keepAlive";
+    /** Same constant as Moquette's: {@code AttributeKey.valueOf} returns the existing key of that name. */
+    private static final AttributeKey<Object> KEEP_ALIVE = AttributeKey.valueOf(MOQUETTE_KEEP_ALIVE);
+    /** Moquette admits a connection within microseconds of its CONNACK; these bound the wait for it. */
+    private static final Duration SESSION_POLL = Duration.ofMillis(1);
+    private static final Duration SESSION_WAIT = Duration.ofSeconds(5);
 
     /** WAITING for a CONNECT, CHECKING it off the loop, ADMITTING (passed on, CONNACK not yet sent), PASSED. */
     private enum State { WAITING, CHECKING, ADMITTING, PASSED }
@@ -110,14 +121,25 @@ final class ConnectGate extends ChannelDuplexHandler {
             ctx.pipeline().remove(this);
             return;
         }
-        // Moquette marks the session connected when its CONNACK has been written; replay only after that
+        // Moquette marks the connection connected in a listener of this write; replay only after that
         ChannelPromise sent = promise.unvoid();
-        sent.addListener(f -> ctx.executor().execute(() -> replayAndLeave(ctx)));
+        long deadline = System.nanoTime() + SESSION_WAIT.toNanos();
+        sent.addListener(f -> ctx.executor().execute(() -> replayWhenConnected(ctx, deadline)));
         ctx.write(msg, sent);
     }
 
-    private void replayAndLeave(ChannelHandlerContext ctx) {
+    /**
+     * Moquette's CONNACK listener sets its {@code connected} flag and then, in the same call, the channel's
+     * {@value #MOQUETTE_KEEP_ALIVE} attribute; that listener may run after ours, so wait (polling on the event
+     * loop, bounded) until the attribute shows up.
+     */
+    private void replayWhenConnected(ChannelHandlerContext ctx, long deadline) {
         if (ctx.isRemoved()) {
+            return;
+        }
+        // auto-read stays off until then too, so no packet can overtake Moquette's own set-up
+        if (ctx.channel().isActive() && ctx.channel().attr(KEEP_ALIVE).get() == null && System.nanoTime() < deadline) {
+            ctx.executor().schedule(() -> replayWhenConnected(ctx, deadline), SESSION_POLL.toNanos(), TimeUnit.NANOSECONDS);
             return;
         }
         while (!held.isEmpty() && ctx.channel().isActive()) {
