@@ -25,7 +25,7 @@ import org.amtbus.acl.token.TokenService;
 import org.amtbus.acl.http.GoAuthApi;
 import org.amtbus.broker.auth.LevelAuthorizer;
 import org.amtbus.broker.auth.Principals;
-import org.amtbus.broker.auth.SessionAuthenticator;
+import org.amtbus.broker.auth.MqttLogin;
 import org.amtbus.broker.bridge.CommandBridge;
 import org.amtbus.broker.bridge.EventBridge;
 import org.amtbus.broker.bridge.EventRoutes;
@@ -233,10 +233,16 @@ public final class Node implements AutoCloseable {
         GoAuthApi api = null;
         AccessLoader accessLoader = new AccessLoader(accounts, new GrantStore(database.dataSource()));
         // one authenticator, so MQTT and HTTP share one lockout: switching protocol earns no extra guesses
-        PasswordAuthenticator passwords = new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock));
+        PasswordAuthenticator passwords = new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock),
+                s.lockout().addressThrottle(clock));
         TokenService tokens = TokenService.open(secrets, clock);
-        SessionAuthenticator authenticator = new SessionAuthenticator(passwords, tokens, accessLoader, principals,
-                this::auditLogin);
+        // the external identity provider's tokens are accepted as an MQTT password and as an API bearer token alike
+        java.util.Optional<org.amtbus.acl.token.ExternalTokenVerifier> external = s.api().identityProvider()
+                .map(idp -> new org.amtbus.acl.token.ExternalTokenVerifier(idp,
+                        (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), clock));
+        org.amtbus.acl.token.BearerTokens bearerTokens = new org.amtbus.acl.token.BearerTokens(tokens, external);
+        MqttLogin mqttLogin = new MqttLogin(passwords, bearerTokens, accessLoader, principals,
+                (username, clientId, result, source) -> auditLogin("mqtt", username, clientId, result, source));
         LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
         if (s.runs(Role.API)) {
@@ -262,13 +268,10 @@ public final class Node implements AutoCloseable {
             org.amtbus.acl.admin.AccountAdmin accountAdmin = new org.amtbus.acl.admin.AccountAdmin(accounts,
                     new GrantStore(database.dataSource()), hasher, new org.amtbus.acl.password.PasswordPolicy(), audit,
                     new org.amtbus.acl.change.AclChanges(aclProducer), clock);
-            java.util.Optional<org.amtbus.acl.token.ExternalTokenVerifier> external = s.api().identityProvider()
-                    .map(idp -> new org.amtbus.acl.token.ExternalTokenVerifier(idp,
-                            (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), clock));
             org.amtbus.acl.http.AdminApi.mount(api.server(),
                     new org.amtbus.acl.http.AdminApi.Settings(s.api().authorizeEnabled(), s.api().tokenTtl()),
                     new org.amtbus.acl.http.AdminApi.Services(accounts, accountAdmin, passwords, tokens,
-                            new org.amtbus.acl.token.BearerTokens(tokens, external),
+                            bearerTokens,
                             new org.amtbus.platform.device.DeviceEnrollment(new org.amtbus.platform.device.DeviceRegistry(
                                     database.dataSource()), new org.amtbus.platform.device.DeviceSecrets(secrets), audit, clock),
                             new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock),
@@ -291,9 +294,10 @@ public final class Node implements AutoCloseable {
 
             Sessions sessions = new Sessions();
             broker = new MqttBroker(s.broker());
-            broker.start(TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty()), authenticator, authorizer,
+            broker.start(TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty()), mqttLogin, authorizer,
                     List.of(commandBridge, sessions));
             started.push(broker);
+            FunctionCounter.builder("amtbus.broker.logins.busy", broker, MqttBroker::busyLoginRefusals).register(registry);
 
             // every broker acts on every access change: forget the cached account, end sessions whose access shrank
             MqttBroker runningBroker = broker;
@@ -448,10 +452,6 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void auditLogin(String username, String clientId, LoginResult result) {
-        auditLogin("mqtt", username, clientId, result, null);
-    }
-
     private void auditLogin(String protocol, String username, String clientId, LoginResult result, String source) {
         meters.counter(protocol.equals("mqtt") ? "amtbus.broker.logins" : "amtbus.api.logins",
                 "outcome", result.isAccepted() ? "success" : "failure",
@@ -465,9 +465,17 @@ public final class Node implements AutoCloseable {
                 .detail("clientId", safe(clientId))
                 .emit();
         if (result.lockStarted()) {
-            meters.counter("amtbus.broker.lockouts").increment();
+            meters.counter("amtbus.broker.lockouts", "scope", "account").increment();
             audit.event("auth.lockout").actor(actor(username)).outcome(AuditEvent.Outcome.DENIED)
-                    .source(source).reason("too many failed logins").detail("protocol", protocol).emit();
+                    .source(source).reason("too many failed logins").detail("scope", "account")
+                    .detail("protocol", protocol).emit();
+        }
+        if (result.addressLockStarted()) {
+            meters.counter("amtbus.broker.lockouts", "scope", "address").increment();
+            audit.event("auth.lockout").actor(actor(username)).outcome(AuditEvent.Outcome.DENIED)
+                    .source(source).target(source == null ? null : "address:" + source)
+                    .reason("too many failed logins from the address").detail("scope", "address")
+                    .detail("protocol", protocol).emit();
         }
     }
 

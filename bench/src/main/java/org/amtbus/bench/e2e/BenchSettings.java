@@ -13,7 +13,7 @@ import java.util.List;
 record BenchSettings(String scenario, Path dataDir, Path out, Path jar, Path javaHome, Duration runTime, int repeats,
                      List<Integer> devices, List<Integer> rates, int events) {
 
-    static final List<String> SCENARIOS = List.of("mqtt", "cira", "commands", "audit", "all");
+    static final List<String> SCENARIOS = List.of("mqtt", "cira", "commands", "audit", "logins", "all");
 
     static BenchSettings parse(String[] args, Path home, Path javaHome) {
         if (args.length == 0 || !SCENARIOS.contains(args[0])) {
