@@ -234,8 +234,10 @@ public final class Node implements AutoCloseable {
         // one authenticator, so MQTT and HTTP share one lockout: switching protocol earns no extra guesses
         PasswordAuthenticator passwords = new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock));
         TokenService tokens = TokenService.open(secrets, clock);
+        org.amtbus.acl.enrollment.EnrollmentTokens enrollmentTokens =
+                new org.amtbus.acl.enrollment.EnrollmentTokens(database.dataSource(), audit, clock);
         SessionAuthenticator authenticator = new SessionAuthenticator(passwords, tokens, accessLoader, principals,
-                this::auditLogin);
+                this::auditLogin, Optional.of(new org.amtbus.broker.auth.AgentLogin(enrollmentTokens, clock)));
         LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
         if (s.runs(Role.API)) {
@@ -283,10 +285,18 @@ public final class Node implements AutoCloseable {
             FunctionCounter.builder("amtbus.bridge.commands.forwarded", commandBridge, CommandBridge::forwardedCount).register(registry);
             FunctionCounter.builder("amtbus.bridge.commands.failed", commandBridge, CommandBridge::failedCount).register(registry);
 
+            Producer<String, byte[]> agentProducer = clients.producer("agent-bridge");
+            started.push(agentProducer::close);
+            org.amtbus.broker.bridge.AgentBridge agentBridge = new org.amtbus.broker.bridge.AgentBridge(agentProducer, clock);
+            FunctionCounter.builder("amtbus.bridge.agent.forwarded", agentBridge,
+                    org.amtbus.broker.bridge.AgentBridge::forwardedCount).register(registry);
+            FunctionCounter.builder("amtbus.bridge.agent.failed", agentBridge,
+                    org.amtbus.broker.bridge.AgentBridge::failedCount).register(registry);
+
             Sessions sessions = new Sessions();
             broker = new MqttBroker(s.broker());
             broker.start(TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty()), authenticator, authorizer,
-                    List.of(commandBridge, sessions));
+                    List.of(commandBridge, sessions, agentBridge));
             started.push(broker);
 
             // every broker acts on every access change: forget the cached account, end sessions whose access shrank
@@ -323,6 +333,18 @@ public final class Node implements AutoCloseable {
             if (!eventBridge.awaitReady(BRIDGE_READY_TIMEOUT)) {
                 throw new StartupException(StartupException.ENVIRONMENT,
                         "the event bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+            }
+
+            // WS-Man request frames for agents: every broker delivers them to the agents connected to it
+            EventBridge agentRequests = new EventBridge(
+                    clients.consumer("broker-agent-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
+                    List.of(KafkaTopics.AGENT_DOWN), new org.amtbus.broker.bridge.AgentRequestRoutes(),
+                    runningBroker::publishInternal);
+            agentRequests.start();
+            started.push(agentRequests);
+            if (!agentRequests.awaitReady(BRIDGE_READY_TIMEOUT)) {
+                throw new StartupException(StartupException.ENVIRONMENT,
+                        "the agent request bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
             }
         }
 
@@ -383,9 +405,21 @@ public final class Node implements AutoCloseable {
         }
 
         if (s.runs(Role.PROVISIONING)) {
+            // every provisioning node reads every agent's report and answers (its own group), wherever the agent is
+            org.amtbus.provisioning.agent.AgentRelay relay = new org.amtbus.provisioning.agent.AgentRelay(
+                    clients.consumer("provisioning-agents-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
+                    clients.producer("agent-relay"), clock, org.amtbus.provisioning.agent.AgentRelay.DEFAULT_REPORT_WAIT);
+            relay.start();
+            started.push(relay);
+            if (!relay.awaitReady(BRIDGE_READY_TIMEOUT)) {
+                throw new StartupException(StartupException.ENVIRONMENT,
+                        "the agent relay got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+            }
+            Gauge.builder("amtbus.provisioning.agents.connected", relay,
+                    org.amtbus.provisioning.agent.AgentRelay::connectedAgents).register(registry);
             started.push(org.amtbus.provisioning.ProvisioningRole.start(
                     new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent()), database.dataSource(),
-                    secrets, clients, audit, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock));
+                    secrets, clients, audit, ca.certificate(), relay, clock));
         }
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.amtbus.acl.account.Account;
 import org.amtbus.acl.account.AccountName;
-import org.amtbus.acl.enrollment.AgentName;
+import org.amtbus.schemas.agent.AgentName;
 import org.amtbus.acl.enrollment.EnrollmentTokens;
 import org.amtbus.acl.level.Access;
 import org.amtbus.acl.level.AclLevel;

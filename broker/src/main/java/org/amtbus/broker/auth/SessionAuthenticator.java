@@ -3,7 +3,7 @@ package org.amtbus.broker.auth;
 import io.moquette.broker.security.IAuthenticator;
 import java.util.Objects;
 import java.util.Optional;
-import org.amtbus.acl.enrollment.AgentName;
+import org.amtbus.schemas.agent.AgentName;
 import org.amtbus.acl.level.Access;
 import org.amtbus.acl.login.LoginResult;
 import org.amtbus.acl.level.AccessLoader;

@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import org.amtbus.acl.enrollment.AgentName;
+import org.amtbus.schemas.agent.AgentName;
 import org.amtbus.schemas.agent.AgentTopic;
 import org.amtbus.schemas.model.DeviceGuid;
 import org.amtbus.schemas.topic.BridgeHeaders;

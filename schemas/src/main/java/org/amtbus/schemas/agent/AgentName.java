@@ -1,4 +1,4 @@
-package org.amtbus.acl.enrollment;
+package org.amtbus.schemas.agent;
 
 import java.util.Optional;
 import org.amtbus.schemas.model.DeviceGuid;
