@@ -28,7 +28,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A provisioning PKI as a CA would sell it, made with BouncyCastle: RSA 2048 root, intermediate and a leaf
  * whose CN is under the DNS suffix, exported as a PKCS#12 .pfx with a password.
  */
-final class TestPki {
+public final class TestPki {
     private static final AtomicLong SERIAL = new AtomicLong(System.nanoTime());
 
     final X509Certificate root;
@@ -36,7 +36,7 @@ final class TestPki {
     final X509Certificate leaf;
     final PrivateKey leafKey;
 
-    TestPki(String leafCn) {
+    public TestPki(String leafCn) {
         Instant now = Instant.now();
         Instant from = now.minus(Duration.ofDays(1));
         KeyPair rootKeys = rsa();
@@ -52,7 +52,7 @@ final class TestPki {
     }
 
     /** The .pfx: the key entry with the chain in file order root, leaf, intermediate (the worker must order it). */
-    byte[] pfx(char[] password) {
+    public byte[] pfx(char[] password) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -65,7 +65,7 @@ final class TestPki {
         }
     }
 
-    String rootSha256() {
+    public String rootSha256() {
         return hash("SHA-256", root);
     }
 
