@@ -102,8 +102,8 @@ final class UnprovisionedSim {
         for (DeviceGuid g : guids) {
             System.out.println("  " + g);
         }
-        System.out.println("Provision one by publishing {\\"schema\\":\\"amtbus.provisioning-request/v1\\",...} on amtbus/v1/"
-                + tenant + "/provisioning/requests (docs/provisioning.md). Press Ctrl-C to stop.");
+        System.out.println("Provision one by publishing a ProvisioningRequest on amtbus/v1/" + tenant
+                + "/provisioning/requests (docs/provisioning.md). Press Ctrl-C to stop.");
         System.out.flush();
         stopped.await();
         return 0;
