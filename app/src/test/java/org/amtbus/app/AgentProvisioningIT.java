@@ -240,7 +240,8 @@ class AgentProvisioningIT {
         List<String> mqttSeen = new ArrayList<>();
         try (var audit = TopicWatch.open(NODE.kafka(), KafkaTopics.AUDIT, JsonNode.class);
              var events = TopicWatch.open(NODE.kafka(), KafkaTopics.EVENTS, JsonNode.class);
-             var provisioning = TopicWatch.open(NODE.kafka(), KafkaTopics.PROVISIONING, JsonNode.class)) {
+             var provisioning = TopicWatch.open(NODE.kafka(), KafkaTopics.PROVISIONING, JsonNode.class);
+             var relayed = TopicWatch.open(NODE.kafka(), KafkaTopics.AGENT_DOWN, JsonNode.class)) {
             for (Machine m : List.of(ccm, acm)) {
                 byte[] token = token(m.guid());
                 tokensUsed.add(new String(token, StandardCharsets.US_ASCII));
@@ -289,6 +290,12 @@ class AgentProvisioningIT {
             audit.seen(e -> true).forEach(e -> traces.add(e.toString()));
             events.seen(e -> true).forEach(e -> traces.add(e.toString()));
             provisioning.seen(e -> true).forEach(e -> traces.add(e.toString()));
+            // the relayed WS-Man (AddMpServer, SetMEBxPassword carry passwords for AMT) crosses Kafka sealed
+            List<JsonNode> frames = relayed.seen(f -> f.path("guid").asText().equals(ccm.guid().value())
+                    || f.path("guid").asText().equals(acm.guid().value()));
+            assertThat(frames).hasSizeGreaterThan(10);
+            frames.forEach(f -> traces.add(new String(java.util.Base64.getDecoder().decode(f.path("data").asText("")),
+                    StandardCharsets.ISO_8859_1)));
             assertThat(traces).isNotEmpty();
             List<String> secretsToHide = new ArrayList<>(passwords);
             secretsToHide.addAll(tokensUsed);

@@ -9,6 +9,9 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +36,7 @@ import org.amtbus.schemas.agent.AgentFrame;
 import org.amtbus.schemas.agent.AgentName;
 import org.amtbus.schemas.agent.AgentReport;
 import org.amtbus.schemas.agent.AgentTopic;
+import org.amtbus.schemas.agent.FrameCipher;
 import org.amtbus.schemas.model.DeviceGuid;
 import org.amtbus.schemas.model.TenantId;
 import org.amtbus.sim.amt.AmtWebService;
@@ -47,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * The agent on a simulated machine, as Open AMT's RPC is on a real one: it logs in to the broker as
  * {@code agent-<guid>} with a one-time enrollment token, publishes its {@link AgentReport} (and again every
  * {@link #REPORT_INTERVAL}), relays WS-Man request frames to the machine's local AMT ({@link AmtWebService#openLocal},
- * one local session per correlation id) and publishes AMT's answers as response frames. Once AMT holds a CIRA
+ * one local session per correlation id) and publishes AMT's answers as response frames, every frame sealed
+ * end to end ({@link FrameCipher}: this session's X25519 key, published in the report, with the worker's key of
+ * the connection). Once AMT holds a CIRA
  * configuration and is activated, it dials the gateway it was told (and redials when that connection ends).
  *
  * <p>Threads: frames are handled in arrival order on one thread per agent; MQTT publishes are asynchronous.
@@ -77,18 +83,22 @@ public final class SimulatedAgent implements AutoCloseable {
     /** One local AMT session behind a correlation id. */
     private final class Local {
         final UUID id;
+        final FrameCipher cipher;
         final AmtWebService.Session session;
         final AtomicLong sent = new AtomicLong();
         long expected;
 
-        Local(UUID id) {
+        Local(UUID id, PublicKey workerKey) {
             this.id = id;
+            this.cipher = FrameCipher.derive(keys.getPrivate(), workerKey, id);
             this.session = web.openLocal(new ByteSink() {
                 @Override
                 public void write(byte[] data) {
-                    for (int off = 0; off < data.length; off += AgentFrame.MAX_DATA) {
-                        byte[] piece = Arrays.copyOfRange(data, off, Math.min(data.length, off + AgentFrame.MAX_DATA));
-                        respond(AgentFrame.data(tenant, guid, Local.this.id, sent.getAndIncrement(), piece));
+                    for (int off = 0; off < data.length; off += FrameCipher.MAX_PLAIN) {
+                        byte[] piece = Arrays.copyOfRange(data, off, Math.min(data.length, off + FrameCipher.MAX_PLAIN));
+                        long seq = sent.getAndIncrement();
+                        respond(AgentFrame.data(tenant, guid, Local.this.id, seq,
+                                cipher.seal(FrameCipher.Direction.UP, seq, piece)));
                     }
                 }
 
@@ -109,6 +119,8 @@ public final class SimulatedAgent implements AutoCloseable {
     private final EventLoopGroup ciraGroup;
     private final Mqtt5AsyncClient client;
     private final Map<UUID, Local> locals = new ConcurrentHashMap<>();
+    /** This session's key pair: the worker seals requests to its public half. */
+    private final KeyPair keys = FrameCipher.newKeyPair();
     private final ScheduledExecutorService worker;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CiraDevice cira;
@@ -179,7 +191,8 @@ public final class SimulatedAgent implements AutoCloseable {
     /** Publishes what the agent knows about the machine. */
     private void report() {
         AgentReport report = new AgentReport(device.dnsSuffix(), List.copyOf(device.trustedRootHashes()), device.hostName(),
-                device.amtVersion(), device.provisioningState(), device.controlMode().value, Clock.systemUTC().instant());
+                device.amtVersion(), device.provisioningState(), device.controlMode().value, FrameCipher.encode(keys.getPublic()),
+                Clock.systemUTC().instant());
         client.publishWith().topic(new AgentTopic(tenant, guid, AgentTopic.Kind.REPORT).name()).qos(MqttQos.AT_LEAST_ONCE)
                 .payload(Json.write(report)).send();
     }
@@ -213,17 +226,32 @@ public final class SimulatedAgent implements AutoCloseable {
             return;
         }
         if (local == null) {
-            local = new Local(frame.connection());
+            if (frame.seq() != 0 || frame.key() == null) {
+                LOG.warn("event=sim-agent.frame-without-connection guid={} seq={}", guid, frame.seq());
+                return;
+            }
+            try {
+                local = new Local(frame.connection(), FrameCipher.decode(frame.key()));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("event=sim-agent.bad-key guid={}", guid);
+                return;
+            }
             locals.put(local.id, local);
         }
-        if (frame.seq() != local.expected) {
-            LOG.warn("event=sim-agent.frame-out-of-order guid={} expected={} got={}", guid, local.expected, frame.seq());
+        byte[] plain;
+        try {
+            if (frame.seq() != local.expected) {
+                throw new GeneralSecurityException("frame " + frame.seq() + " where " + local.expected + " was due");
+            }
+            plain = local.cipher.open(FrameCipher.Direction.DOWN, frame.seq(), frame.data());
+        } catch (GeneralSecurityException e) {
+            LOG.warn("event=sim-agent.frame-refused guid={} reason={}", guid, e.getMessage());
             local.session.closed();
             locals.remove(local.id);
             return;
         }
         local.expected++;
-        local.session.receive(frame.data());
+        local.session.receive(plain);
         dialWhenConfigured();
     }
 

@@ -1,6 +1,8 @@
 package org.amtbus.provisioning.agent;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
@@ -10,14 +12,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.amtbus.schemas.Json;
 import org.amtbus.schemas.agent.AgentFrame;
+import org.amtbus.schemas.agent.FrameCipher;
 import org.amtbus.schemas.model.DeviceGuid;
 import org.amtbus.schemas.topic.KafkaTopics;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.amtbus.wsman.client.Transport;
 
 /**
- * One relayed connection to a device's local AMT, named by a random correlation id. Bytes sent are cut into
- * {@link AgentFrame}s on {@link KafkaTopics#AGENT_DOWN} (a send returns once Kafka has them); the agent's answer
+ * One relayed connection to a device's local AMT, named by a random correlation id. Bytes sent are sealed
+ * ({@link FrameCipher}, this connection's own X25519 key with the agent's) and cut into {@link AgentFrame}s on
+ * {@link KafkaTopics#AGENT_DOWN} (a send returns once Kafka has them); the agent's answer
  * frames arrive through {@link AgentRelay} in sequence. A gap in the sequence, the agent's session ending or the
  * relay stopping fails the connection: the next {@link #receive} throws {@link IOException}.
  */
@@ -32,6 +36,8 @@ final class AgentConnection implements Transport.Connection {
     private final AgentRelay relay;
     private final AgentRelay.Agent agent;
     private final UUID id = UUID.randomUUID();
+    private final KeyPair keys = FrameCipher.newKeyPair();
+    private final FrameCipher cipher;
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private long sent;
     /** Guarded by {@code inbox}: deliveries come on the relay's thread while a send may wait for Kafka. */
@@ -41,6 +47,7 @@ final class AgentConnection implements Transport.Connection {
     AgentConnection(AgentRelay relay, AgentRelay.Agent agent) {
         this.relay = relay;
         this.agent = agent;
+        this.cipher = FrameCipher.derive(keys.getPrivate(), agent.publicKey(), id);
     }
 
     UUID id() {
@@ -64,7 +71,15 @@ final class AgentConnection implements Transport.Connection {
                 return;
             }
             expected++;
-            inbox.add(frame.kind() == AgentFrame.Kind.DATA ? frame.data() : END);
+            if (frame.kind() == AgentFrame.Kind.CLOSE) {
+                inbox.add(END);
+                return;
+            }
+            try {
+                inbox.add(cipher.open(FrameCipher.Direction.UP, frame.seq(), frame.data()));
+            } catch (GeneralSecurityException e) {
+                inbox.add(new Failure("an answer frame of the agent does not open with the connection's key"));
+            }
         }
     }
 
@@ -80,9 +95,13 @@ final class AgentConnection implements Transport.Connection {
         if (!relay.stillConnected(agent)) {
             throw new IOException("the agent of device " + agent.guid() + " is not connected");
         }
-        for (int off = 0; off < data.length; off += AgentFrame.MAX_DATA) {
-            byte[] piece = Arrays.copyOfRange(data, off, Math.min(data.length, off + AgentFrame.MAX_DATA));
-            publish(AgentFrame.data(agent.tenant(), agent.guid(), id, sent++, piece));
+        for (int off = 0; off < data.length; off += FrameCipher.MAX_PLAIN) {
+            byte[] piece = Arrays.copyOfRange(data, off, Math.min(data.length, off + FrameCipher.MAX_PLAIN));
+            long seq = sent++;
+            AgentFrame frame = AgentFrame.data(agent.tenant(), agent.guid(), id, seq,
+                    cipher.seal(FrameCipher.Direction.DOWN, seq, piece));
+            Arrays.fill(piece, (byte) 0);
+            publish(seq == 0 ? frame.withKey(FrameCipher.encode(keys.getPublic())) : frame);
         }
     }
 

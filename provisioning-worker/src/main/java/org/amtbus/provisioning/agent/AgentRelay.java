@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.amtbus.schemas.Json;
 import org.amtbus.schemas.agent.AgentFrame;
 import org.amtbus.schemas.agent.AgentName;
 import org.amtbus.schemas.agent.AgentReport;
+import org.amtbus.schemas.agent.FrameCipher;
 import org.amtbus.schemas.model.DeviceGuid;
 import org.amtbus.schemas.model.TenantId;
 import org.amtbus.schemas.topic.BridgeHeaders;
@@ -38,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * so it does not matter which broker an agent uses) and writes WS-Man request frames to
  * {@link KafkaTopics#AGENT_DOWN} (every broker delivers them to its own agents). A device's channel exists while
  * its agent's latest report is fresher than {@link #SILENCE} and no {@code gone} of that session came after it.
+ *
+ * <p>The bytes in the frames are sealed end to end ({@link FrameCipher}): the broker and Kafka carry only ciphertext
+ * of what AMT receives (the MPS and MEBx passwords among it).
  *
  * <p>Invariants: a report or frame counts only when the broker stamped it as published by {@code agent-<guid>}
  * of the device it concerns, in the tenant asked about; a connection receives only frames of its own correlation
@@ -57,7 +62,7 @@ public final class AgentRelay extends ConsumerLoop implements DeviceChannels {
     public static final Duration DEFAULT_REPORT_WAIT = Duration.ofSeconds(20);
 
     /** One connected agent session, as its latest report told. */
-    record Agent(TenantId tenant, DeviceGuid guid, String clientId, DeviceReport report, Instant lastSeen) { }
+    record Agent(TenantId tenant, DeviceGuid guid, String clientId, DeviceReport report, PublicKey publicKey, Instant lastSeen) { }
 
     private final Producer<String, byte[]> producer;
     private final Clock clock;
@@ -156,7 +161,8 @@ public final class AgentRelay extends ConsumerLoop implements DeviceChannels {
         try {
             AgentReport report = Json.read(value, AgentReport.class);
             agent = new Agent(new TenantId(tenant), guid, clientId,
-                    new DeviceReport(report.dnsSuffix(), new HashSet<>(report.trustedRootHashes())), clock.instant());
+                    new DeviceReport(report.dnsSuffix(), new HashSet<>(report.trustedRootHashes())),
+                    FrameCipher.decode(report.publicKey()), clock.instant());
         } catch (IOException | RuntimeException e) {
             LOG.warn("event=agent-relay.report-invalid guid={} reason={}", guid, e.getClass().getSimpleName());
             return;
@@ -186,7 +192,7 @@ public final class AgentRelay extends ConsumerLoop implements DeviceChannels {
             return;
         }
         agents.computeIfPresent(guid, (g, a) -> a.clientId().equals(clientId)
-                ? new Agent(a.tenant(), a.guid(), a.clientId(), a.report(), clock.instant()) : a);
+                ? new Agent(a.tenant(), a.guid(), a.clientId(), a.report(), a.publicKey(), clock.instant()) : a);
         AgentConnection connection = connections.get(frame.connection());
         if (connection == null || !connection.guid().equals(guid) || !frame.guid().equals(guid)) {
             return; // a late frame of a closed connection, or not this device's
