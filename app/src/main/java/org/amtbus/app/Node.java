@@ -266,13 +266,14 @@ public final class Node implements AutoCloseable {
             java.util.Optional<org.amtbus.acl.token.ExternalTokenVerifier> external = s.api().identityProvider()
                     .map(idp -> new org.amtbus.acl.token.ExternalTokenVerifier(idp,
                             (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), clock));
-            org.amtbus.acl.http.AdminApi.mount(api.server(),
-                    new org.amtbus.acl.http.AdminApi.Settings(s.api().authorizeEnabled(), s.api().tokenTtl()),
-                    new org.amtbus.acl.http.AdminApi.Services(accounts, accountAdmin, passwords, tokens,
+            org.amtbus.acl.http.AdminApi.Services adminServices = new org.amtbus.acl.http.AdminApi.Services(accounts, accountAdmin, passwords, tokens,
                             new org.amtbus.acl.token.BearerTokens(tokens, external),
                             new org.amtbus.platform.device.DeviceEnrollment(new org.amtbus.platform.device.DeviceRegistry(
                                     database.dataSource()), new org.amtbus.platform.device.DeviceSecrets(secrets), audit, clock),
-                            new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock));
+                            new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock);
+            org.amtbus.acl.http.AdminApi.mount(api.server(),
+                    new org.amtbus.acl.http.AdminApi.Settings(s.api().authorizeEnabled(), s.api().tokenTtl()), adminServices);
+            org.amtbus.acl.http.AdminApi.mountEnrollmentTokens(api.server(), adminServices, enrollmentTokens);
         }
 
         if (s.runs(Role.BROKER)) {
