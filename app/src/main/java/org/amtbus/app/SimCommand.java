@@ -48,7 +48,8 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE") Path config;
     @Option(names = "--unprovisioned", description = "factory-fresh machines (AMT not activated) whose agents log in to the "
             + "broker with one-time enrollment tokens and wait for a provisioning request") boolean unprovisioned;
-    @Option(names = "--guid", description = "with --unprovisioned and --enroll-token-file: the one machine's GUID") String guid;
+    @Option(names = "--guid", description = "with --unprovisioned: simulate this one machine (needed with --enroll-token-file)")
+    String guid;
     @Option(names = "--enroll-token-file", paramLabel = "FILE", description = "with --unprovisioned: a token from "
             + "'amtbus device enroll GUID --token-file FILE' for the machine --guid names (else the sim issues its own)")
     Path tokenFile;

@@ -63,9 +63,9 @@ final class UnprovisionedSim {
         } else {
             try (NodeConnection node = NodeConnection.open(options.dataDir, options.config)) {
                 EnrollmentTokens issuer = new EnrollmentTokens(node.database.dataSource(), node.audit, Clock.systemUTC());
-                for (int i = 0; i < options.devices; i++) {
-                    DeviceGuid g = options.guid != null && options.devices == 1 ? DeviceCommand.parse(options.guid)
-                            : DeviceGuid.of(UUID.randomUUID());
+                int count = options.guid != null ? 1 : options.devices;
+                for (int i = 0; i < count; i++) {
+                    DeviceGuid g = options.guid != null ? DeviceCommand.parse(options.guid) : DeviceGuid.of(UUID.randomUUID());
                     guids.add(g);
                     tokens.add(issuer.issue(tenant, g, EnrollmentTokens.DEFAULT_LIFETIME, node.actor).token().revealBytes());
                 }
