@@ -105,7 +105,8 @@ public final class CiraGateway implements AutoCloseable {
             if (!consumer.awaitReady(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the gateway's command topic " + topic + " was not assigned within 60 s");
             }
-            CiraServices services = new CiraServices(settings.id(), settings.session(),
+            CiraServices services = new CiraServices(settings.id(),
+                    settings.session().keepingAliveWithin(settings.limits().idleTimeout()),
                     new DeviceAuthenticator(new DeviceRegistry(database), secrets), presence, audit, metrics, blocking,
                     settings.channelTimeout());
             CiraServer server = CiraServer.start(settings.address(),

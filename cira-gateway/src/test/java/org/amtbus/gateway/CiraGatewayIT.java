@@ -206,6 +206,31 @@ class CiraGatewayIT {
     }
 
     @Test
+    void aConnectionWhoseLeaseWasReapedDuringALapseTakesItBackAndIsAnnouncedAgain() throws Exception {
+        SimulatedDevice device = registeredDevice();
+        connected(dial(device));
+        await().until(() -> leases.holder(guid(device)).isPresent());
+        try (var presence = TopicWatch.open(kafka, KafkaTopics.PRESENCE, Presence.class);
+             var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, AuditEvent.class)) {
+            // as after a PostgreSQL outage longer than the lease time: our heartbeat lapsed and a gateway reaped
+            // the lease, announcing the device gone, while its connection stayed open
+            // (again, if our own heartbeat renewed itself between the two steps)
+            await("lease reaped").atMost(Duration.ofSeconds(30)).until(() -> {
+                leases.stopHeartbeat(gatewayId);
+                return leases.reapLapsed().stream().anyMatch(l -> l.guid().equals(guid(device)));
+            });
+
+            await("lease taken back").atMost(Duration.ofSeconds(30)).until(() -> leases.holder(guid(device)).isPresent());
+            Presence again = presence.await("presence connected again",
+                    p -> p.guid().equals(guid(device)) && p.state() == Presence.State.CONNECTED);
+            assertThat(again.gatewayId()).isEqualTo(gatewayId);
+            AuditEvent restored = audit.await("device.connected (lease restored)", e -> e.type().equals("device.connected")
+                    && e.target().equals("device:" + guid(device).value()) && "lease restored".equals(e.reason()));
+            assertThat(restored.actor().name()).isEqualTo(guid(device).value());
+        }
+    }
+
+    @Test
     void aWrongCiraPasswordIsRefusedAndAudited() {
         SimulatedDevice device = registeredDevice();
         try (var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, AuditEvent.class)) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +81,31 @@ final class AmtbusProcess implements AutoCloseable {
         throw new IllegalStateException(name + " printed nothing matching " + regex + ":\n" + log());
     }
 
+    /** {@code GET /health} on the process's metrics port: the status code and the body naming what is down. */
+    java.net.http.HttpResponse<String> health() {
+        String metrics = printed("^  Metrics\\s+(\\S+)");
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metrics.replace("/metrics", "/health")))
+                    .timeout(Duration.ofSeconds(15)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Keeps the output so far in {@code target/process-logs/} (collected by CI for a failed run). */
+    private void keepLog() {
+        try {
+            Path dir = Path.of("target", "process-logs");
+            Files.createDirectories(dir);
+            Files.write(dir.resolve(name + "-" + process.pid() + ".log"), output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            System.err.println("could not keep the output of " + name + ": " + e);
+        }
+    }
+
     String log() {
         return String.join("\n", output);
     }
@@ -90,6 +116,7 @@ final class AmtbusProcess implements AutoCloseable {
 
     /** {@code kill -9}: no shutdown hook, no goodbye. */
     void kill() {
+        keepLog();
         process.destroyForcibly();
         try {
             process.waitFor(30, TimeUnit.SECONDS);
@@ -100,6 +127,7 @@ final class AmtbusProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        keepLog();
         if (process.isAlive()) {
             process.destroy();
             try {

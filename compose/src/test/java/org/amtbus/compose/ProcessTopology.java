@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The compose topology as separate JVM processes on loopback, sharing one data directory (the CA, the sealed
- * secret store) and one embedded Kafka and PostgreSQL: {@code core} (Kafka, PostgreSQL and the HTTPS API),
- * the audit sink, routers, brokers and gateways, each the real {@code amtbus.jar} with {@code --roles}.
+ * secret store) and one Kafka and PostgreSQL: {@code core} (the HTTPS API, and by default the embedded Kafka and
+ * PostgreSQL), the audit sink, routers, brokers and gateways, each the real {@code amtbus.jar} with
+ * {@code --roles}. With {@link External} Kafka and PostgreSQL are servers the test holds (as compose runs them
+ * in containers of their own), so the test can take them away and bring them back.
  */
 final class ProcessTopology implements AutoCloseable {
 
@@ -28,25 +31,50 @@ final class ProcessTopology implements AutoCloseable {
     private final Map<String, Map<String, String>> envs = new java.util.concurrent.ConcurrentHashMap<>();
     final String kafkaBootstrap;
     final int postgresPort;
+    private final Optional<External> external;
 
-    private ProcessTopology(Path dataDir, AmtbusProcess core) {
+    /**
+     * Kafka and PostgreSQL run outside the topology; the database password is already in the data directory's
+     * secret store (as {@code NodeSettings.DATABASE_PASSWORD}).
+     */
+    record External(String kafkaBootstrap, String jdbcUrl, String databaseUser) {
+    }
+
+    private ProcessTopology(Path dataDir, AmtbusProcess core, Optional<External> external) {
         this.dataDir = dataDir;
         this.core = core;
+        this.external = external;
         this.kafkaBootstrap = core.printed("^  Kafka\\s+(\\S+)");
         this.postgresPort = Integer.parseInt(core.printed("^  PostgreSQL\\s+jdbc:postgresql://[^:]+:(\\d+)/"));
     }
 
-    static ProcessTopology start(int brokerCount, int gatewayCount, int routerCount) {
-        Path dir;
+    static Path newDataDirectory() {
         try {
-            dir = Files.createTempDirectory("amtbus-topology-");
+            return Files.createTempDirectory("amtbus-topology-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        AmtbusProcess core = AmtbusProcess.start("core", dir, "api", Map.of(
-                "AMTBUS_KAFKA_PORT", "0", "AMTBUS_DATABASE_PORT", "0", "AMTBUS_API_HOST", "127.0.0.1", "AMTBUS_API_PORT", "0"),
-                "512m");
-        ProcessTopology t = new ProcessTopology(dir, core);
+    }
+
+    /** Core runs the embedded Kafka and PostgreSQL the other processes share. */
+    static ProcessTopology start(int brokerCount, int gatewayCount, int routerCount) {
+        return start(newDataDirectory(), Optional.empty(), brokerCount, gatewayCount, routerCount);
+    }
+
+    /** Every process, core included, uses the external Kafka and PostgreSQL. */
+    static ProcessTopology start(Path dir, External external, int brokerCount, int gatewayCount, int routerCount) {
+        return start(dir, Optional.of(external), brokerCount, gatewayCount, routerCount);
+    }
+
+    private static ProcessTopology start(Path dir, Optional<External> external, int brokerCount, int gatewayCount,
+            int routerCount) {
+        Map<String, String> coreEnv = new HashMap<>(Map.of("AMTBUS_API_HOST", "127.0.0.1", "AMTBUS_API_PORT", "0"));
+        external.ifPresentOrElse(e -> coreEnv.putAll(externalSettings(e)), () -> {
+            coreEnv.put("AMTBUS_KAFKA_PORT", "0");
+            coreEnv.put("AMTBUS_DATABASE_PORT", "0");
+        });
+        AmtbusProcess core = AmtbusProcess.start("core", dir, "api", coreEnv, "512m");
+        ProcessTopology t = new ProcessTopology(dir, core, external);
         try {
             List<CompletableFuture<AmtbusProcess>> starting = new ArrayList<>();
             starting.add(CompletableFuture.supplyAsync(() -> t.launch("audit-sink", "audit-sink", t.shared())));
@@ -107,14 +135,35 @@ final class ProcessTopology implements AutoCloseable {
         return again;
     }
 
-    /** Settings every process but core needs to share core's Kafka and PostgreSQL. */
+    private static Map<String, String> externalSettings(External e) {
+        return Map.of("AMTBUS_KAFKA_BOOTSTRAPSERVERS", e.kafkaBootstrap(), "AMTBUS_KAFKA_REPLICATIONFACTOR", "1",
+                "AMTBUS_DATABASE_URL", e.jdbcUrl(), "AMTBUS_DATABASE_USER", e.databaseUser());
+    }
+
+    /** Settings every process but core needs to share core's (or the external) Kafka and PostgreSQL. */
     private Map<String, String> shared() {
         Map<String, String> env = new HashMap<>();
+        if (external.isPresent()) {
+            env.putAll(externalSettings(external.get()));
+            return env;
+        }
         env.put("AMTBUS_KAFKA_BOOTSTRAPSERVERS", kafkaBootstrap);
         env.put("AMTBUS_KAFKA_REPLICATIONFACTOR", "1");
         env.put("AMTBUS_DATABASE_EMBEDDEDSHARED", "true");
         env.put("AMTBUS_DATABASE_PORT", Integer.toString(postgresPort));
         return env;
+    }
+
+    /** Every process of the topology, core first. */
+    List<AmtbusProcess> all() {
+        List<AmtbusProcess> all = new ArrayList<>(List.of(core));
+        if (auditSink != null) {
+            all.add(auditSink);
+        }
+        all.addAll(routers);
+        all.addAll(brokers);
+        all.addAll(gateways);
+        return all;
     }
 
     int mqttPort(AmtbusProcess broker) {

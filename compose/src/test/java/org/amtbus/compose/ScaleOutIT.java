@@ -3,19 +3,12 @@ package org.amtbus.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,23 +19,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.amtbus.platform.audit.AuditLog;
 import org.amtbus.platform.db.Database;
-import org.amtbus.platform.device.Device;
-import org.amtbus.platform.device.DeviceEnrollment;
 import org.amtbus.platform.device.DeviceLeases;
-import org.amtbus.platform.device.DeviceRegistry;
-import org.amtbus.platform.device.DeviceSecrets;
 import org.amtbus.platform.device.Lease;
-import org.amtbus.platform.kafka.KafkaClients;
-import org.amtbus.platform.kafka.KafkaConfig;
-import org.amtbus.platform.secret.Passwords;
-import org.amtbus.platform.secret.SealedFileSecretStore;
-import org.amtbus.platform.secret.Secret;
-import org.amtbus.platform.tls.TlsContexts;
-import org.amtbus.platform.tls.TlsPolicy;
 import org.amtbus.schemas.Json;
-import org.amtbus.schemas.model.AuditEvent;
 import org.amtbus.schemas.model.Command;
 import org.amtbus.schemas.model.CommandAction;
 import org.amtbus.schemas.model.CommandResult;
@@ -52,8 +32,6 @@ import org.amtbus.schemas.model.GatewayId;
 import org.amtbus.schemas.model.TenantId;
 import org.amtbus.sim.amt.SimulatedDevice;
 import org.amtbus.sim.cira.SimulatedFleet;
-import org.amtbus.wsman.digest.Password;
-import org.apache.kafka.clients.producer.Producer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -84,36 +62,11 @@ class ScaleOutIT {
         topology = ProcessTopology.start(2, 2, 2);
         database = Database.connectToRunningEmbedded(topology.dataDir, topology.postgresPort);
         leases = new DeviceLeases(database.dataSource());
-        SecureRandom random = new SecureRandom();
-        try (SealedFileSecretStore store = SealedFileSecretStore.open(topology.dataDir.resolve("secrets"));
-             Producer<String, byte[]> producer = kafka().producer("test")) {
-            DeviceEnrollment enrollment = new DeviceEnrollment(new DeviceRegistry(database.dataSource()), new DeviceSecrets(store),
-                    new AuditLog(producer, Clock.systemUTC(), "scale-out-it"), Clock.systemUTC());
-            for (int i = 0; i < DEVICES; i++) {
-                DeviceGuid guid = DeviceGuid.of(UUID.randomUUID());
-                Secret cira = Passwords.amtPassword();
-                Secret admin = Passwords.amtPassword();
-                enrollment.register(guid, TENANT, Device.defaultCiraUsername(guid), Optional.empty(), List.of("it"), cira, admin,
-                        AuditEvent.Actor.system("test"));
-                SimulatedDevice t = SimulatedDevice.create(guid.toUuid(), Password.of(admin.revealChars()),
-                        Password.of(cira.revealChars()), random);
-                MACHINES.add(new SimulatedDevice(t.guid(), t.adminPassword(), Device.defaultCiraUsername(guid), t.ciraPassword(),
-                        t.amtVersion(), t.controlMode(), 2, t.realm(), t.hostName(), t.domainName()));
-            }
-        }
-        fleet = new SimulatedFleet(TlsContexts.clientContext(ca(), TlsPolicy.CIRA, Optional.empty()),
-                topology.gateways.stream().map(topology::ciraAddress).toList(), Duration.ofSeconds(2), 1);
-        fleet.start(MACHINES);
+        MACHINES.addAll(TopologyClients.enroll(topology, database, TENANT, DEVICES));
+        fleet = TopologyClients.dial(topology, MACHINES);
         await().atMost(Duration.ofSeconds(90)).until(() -> MACHINES.stream().allMatch(m -> leases.holder(guid(m)).isPresent()));
         for (AmtbusProcess broker : topology.brokers) {
-            Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier("op-" + broker.name)
-                    .serverHost("127.0.0.1").serverPort(topology.mqttPort(broker))
-                    .sslConfig().trustManagerFactory(TlsContexts.trustManagerFactory(ca())).protocols(List.of("TLSv1.3"))
-                    .applySslConfig()
-                    .simpleAuth().username("admin").password(topology.adminPassword().getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth().buildBlocking();
-            c.connect();
-            OPERATORS.add(c);
+            OPERATORS.add(TopologyClients.operator(topology, broker, "op-" + broker.name));
         }
     }
 
@@ -137,47 +90,17 @@ class ScaleOutIT {
         }
     }
 
-    private static KafkaClients kafka() {
-        return new KafkaClients(KafkaConfig.of(topology.kafkaBootstrap));
-    }
-
-    private static X509Certificate ca() throws Exception {
-        try (InputStream in = Files.newInputStream(topology.dataDir.resolve("tls/ca.crt"))) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-    }
-
     private static DeviceGuid guid(SimulatedDevice m) {
         return DeviceGuid.of(m.guid());
     }
 
     private static String topic(DeviceGuid guid, String kind) {
-        return "amtbus/v1/" + TENANT.value() + "/devices/" + guid.value() + "/" + kind;
+        return TopologyClients.topic(TENANT, guid, kind);
     }
 
     /** Sends a command through one broker and returns its result, as received on that broker. */
     private static CommandResult run(Mqtt5BlockingClient operator, DeviceGuid guid, CommandAction action) throws IOException {
-        Command c = new Command(UUID.randomUUID(), TENANT, guid, action, 60, null, Instant.now());
-        try (var publishes = operator.publishes(MqttGlobalPublishFilter.ALL)) {
-            operator.subscribeWith().topicFilter(topic(guid, "results")).qos(MqttQos.AT_LEAST_ONCE).send();
-            operator.publishWith().topic(topic(guid, "commands")).qos(MqttQos.AT_LEAST_ONCE).payload(Json.write(c)).send();
-            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < end) {
-                Optional<Mqtt5Publish> p = publishes.receive(1, TimeUnit.SECONDS);
-                if (p.isPresent()) {
-                    CommandResult r = Json.read(p.get().getPayloadAsBytes(), CommandResult.class);
-                    if (r.commandId().equals(c.id())) {
-                        return r;
-                    }
-                }
-            }
-            throw new AssertionError("no result for " + action + " on " + guid);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        } finally {
-            operator.unsubscribeWith().topicFilter(topic(guid, "results")).send();
-        }
+        return TopologyClients.run(operator, TENANT, guid, action, Duration.ofSeconds(60));
     }
 
     @Test
@@ -202,13 +125,7 @@ class ScaleOutIT {
         List<Mqtt5BlockingClient> subscribers = new ArrayList<>();
         try {
             for (AmtbusProcess broker : topology.brokers) {
-                Mqtt5BlockingClient s = MqttClient.builder().useMqttVersion5().identifier("watch-" + broker.name)
-                        .serverHost("127.0.0.1").serverPort(topology.mqttPort(broker))
-                        .sslConfig().trustManagerFactory(TlsContexts.trustManagerFactory(ca())).protocols(List.of("TLSv1.3"))
-                        .applySslConfig()
-                        .simpleAuth().username("admin").password(topology.adminPassword().getBytes(StandardCharsets.UTF_8))
-                        .applySimpleAuth().buildBlocking();
-                s.connect();
+                Mqtt5BlockingClient s = TopologyClients.operator(topology, broker, "watch-" + broker.name);
                 subscribers.add(s);
                 watchers.add(s.publishes(MqttGlobalPublishFilter.ALL));
                 s.subscribeWith().topicFilter(topic(guid, "events")).qos(MqttQos.AT_LEAST_ONCE).send();
@@ -301,12 +218,8 @@ class ScaleOutIT {
             if (i == 20) {
                 topology.restart(topology.auditSink);
             }
-            Mqtt5BlockingClient intruder = MqttClient.builder().useMqttVersion5().identifier(prefix + "-" + i)
-                    .serverHost("127.0.0.1").serverPort(topology.mqttPort(topology.brokers.get(1)))
-                    .sslConfig().trustManagerFactory(TlsContexts.trustManagerFactory(ca())).protocols(List.of("TLSv1.3"))
-                    .applySslConfig()
-                    .simpleAuth().username(prefix + "-" + i).password("wrong password".getBytes(StandardCharsets.UTF_8))
-                    .applySimpleAuth().buildBlocking();
+            Mqtt5BlockingClient intruder = TopologyClients.mqtt(topology, topology.brokers.get(1), prefix + "-" + i,
+                    prefix + "-" + i, "wrong password".getBytes(StandardCharsets.UTF_8));
             try {
                 intruder.connect();
                 throw new AssertionError("a wrong password was accepted");

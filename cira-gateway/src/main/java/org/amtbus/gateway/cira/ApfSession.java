@@ -53,8 +53,9 @@ public final class ApfSession {
      *
      * @param maxChannels   channels open at once per device; the Go console uses at most 6
      * @param receiveWindow the window we advertise per channel, in bytes (MPS: 32 KiB, since 2025-09 80 KiB)
+     * @param keepAliveSeconds the keep-alive interval we ask devices for; must stay well under the idle timeout
      */
-    public record Config(int maxChannels, long receiveWindow) {
+    public record Config(int maxChannels, long receiveWindow, long keepAliveSeconds) {
         public static final int DEFAULT_MAX_CHANNELS = 6;
         public static final long DEFAULT_RECEIVE_WINDOW = 32 * 1024;
         public static final long MIN_RECEIVE_WINDOW = 4096;
@@ -68,10 +69,28 @@ public final class ApfSession {
                 throw new IllegalArgumentException("receiveWindow must be " + MIN_RECEIVE_WINDOW + "-"
                         + MAX_RECEIVE_WINDOW + ", not " + receiveWindow);
             }
+            if (keepAliveSeconds < 1 || keepAliveSeconds > KEEPALIVE_INTERVAL_SECONDS) {
+                throw new IllegalArgumentException("keepAliveSeconds must be 1-" + KEEPALIVE_INTERVAL_SECONDS + ", not "
+                        + keepAliveSeconds);
+            }
+        }
+
+        public Config(int maxChannels, long receiveWindow) {
+            this(maxChannels, receiveWindow, KEEPALIVE_INTERVAL_SECONDS);
         }
 
         public static Config defaults() {
             return new Config(DEFAULT_MAX_CHANNELS, DEFAULT_RECEIVE_WINDOW);
+        }
+
+        /**
+         * The same, asking for keep-alives at most a third of {@code idleTimeout} apart, so a device that follows
+         * them is never dropped as idle (a gateway configured with a short idle timeout would otherwise drop
+         * every well-behaved device).
+         */
+        public Config keepingAliveWithin(java.time.Duration idleTimeout) {
+            long third = Math.max(1, idleTimeout.toSeconds() / 3);
+            return new Config(maxChannels, receiveWindow, Math.min(keepAliveSeconds, third));
         }
     }
 
@@ -319,7 +338,7 @@ public final class ApfSession {
         if (!keepAliveOptionsSent) {
             // ask for a keepalive interval under the idle timeout as soon as a port is usable
             keepAliveOptionsSent = true;
-            replies.add(new KeepAliveOptionsRequest(KEEPALIVE_INTERVAL_SECONDS, 0));
+            replies.add(new KeepAliveOptionsRequest(config.keepAliveSeconds(), 0));
         }
     }
 

@@ -36,6 +36,11 @@ public final class ConnectedDevices {
         return Optional.ofNullable(links.get(guid));
     }
 
+    /** The current links, a snapshot. */
+    public java.util.List<DeviceLink> all() {
+        return java.util.List.copyOf(links.values());
+    }
+
     public int size() {
         return links.size();
     }

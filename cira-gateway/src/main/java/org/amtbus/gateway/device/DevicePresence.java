@@ -75,6 +75,52 @@ public final class DevicePresence {
         LOG.info("device disconnected [guid: {}, reason: {}, wasCurrent: {}]", device.guid(), reason, wasCurrent);
     }
 
+    /**
+     * Makes the leases match the open connections again, after they may have lapsed (PostgreSQL was away
+     * longer than the lease time and a gateway reaped them, announcing the devices gone while their
+     * connections stayed open). A connection whose lease is gone takes it back and is announced connected
+     * again; one whose device is now held by a live connection elsewhere is closed. Returns how many leases
+     * were taken back.
+     */
+    public int reconcile() {
+        List<DeviceLink> links = connected.all();
+        if (links.isEmpty()) {
+            return 0;
+        }
+        java.util.Map<org.amtbus.schemas.model.DeviceGuid, Lease> held =
+                leases.holders(links.stream().map(l -> l.device().guid()).toList());
+        int restored = 0;
+        for (DeviceLink link : links) {
+            var device = link.device();
+            Lease lease = held.get(device.guid());
+            if (lease != null && lease.connectionId().equals(link.connectionId())) {
+                continue;
+            }
+            if (lease != null) {
+                link.disconnect("held by a newer connection on gateway " + lease.gatewayId().value());
+                continue;
+            }
+            try {
+                if (!leases.reclaim(device.guid(), gateway, link.connectionId())) {
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not take a lapsed lease back [guid: {}]: {}", device.guid(), e.toString());
+                continue;
+            }
+            restored++;
+            presence.connected(device.tenant(), device.guid(), gateway);
+            audit.event("device.connected").actor(AuditEvent.Actor.device(device.guid()))
+                    .source(link.remoteAddress()).tenant(device.tenant()).target("device:" + device.guid().value())
+                    .outcome(AuditEvent.Outcome.SUCCESS).reason("lease restored").detail("gateway", gateway.value())
+                    .detail("connection", link.connectionId().toString()).emit();
+        }
+        if (restored > 0) {
+            LOG.info("leases restored for open connections [count: {}]", restored);
+        }
+        return restored;
+    }
+
     /** Announces as gone the devices whose leases were ended without their gateway (lapsed or left from a previous run). */
     public void reaped(List<Lease> lapsed, String reason) {
         for (Lease lease : lapsed) {

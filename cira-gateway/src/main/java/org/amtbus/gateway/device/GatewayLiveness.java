@@ -27,6 +27,8 @@ public final class GatewayLiveness implements AutoCloseable {
     private final Duration leaseTime;
     private final ScheduledExecutorService timer;
     private final AtomicBoolean healthy = new AtomicBoolean();
+    /** Set when the heartbeat had lapsed; cleared once the leases match the open connections again. */
+    private boolean reconcilePending;
 
     public GatewayLiveness(GatewayId gateway, DeviceLeases leases, DevicePresence presence, Duration leaseTime) {
         this.gateway = Objects.requireNonNull(gateway);
@@ -63,13 +65,29 @@ public final class GatewayLiveness implements AutoCloseable {
 
     private void beat() {
         try {
-            leases.heartbeat(gateway, instanceId, leaseTime);
+            boolean lapsed = leases.heartbeat(gateway, instanceId, leaseTime);
             if (healthy.compareAndSet(false, true)) {
                 LOG.info("gateway heartbeat restored [gateway: {}]", gateway);
+            }
+            if (lapsed) {
+                // PostgreSQL was away (or this process paused) longer than the lease time: another gateway may
+                // have reaped our leases while the connections stayed open
+                LOG.warn("gateway heartbeat had lapsed; checking leases against open connections [gateway: {}]", gateway);
+                reconcilePending = true;
             }
         } catch (RuntimeException e) {
             if (healthy.compareAndSet(true, false)) {
                 LOG.warn("gateway heartbeat failed, leases will lapse [gateway: {}]: {}", gateway, e.toString());
+            }
+            return;
+        }
+        if (reconcilePending) {
+            try {
+                presence.reconcile();
+                reconcilePending = false;
+            } catch (RuntimeException e) {
+                LOG.warn("could not check leases against open connections, trying again [gateway: {}]: {}", gateway,
+                        e.toString());
             }
         }
     }

@@ -54,6 +54,20 @@ class ApfSessionTest {
     }
 
     @Test
+    void asksForKeepAlivesWellUnderTheIdleTimeout() {
+        assertThat(new ApfSession.Config(2, 8192).keepingAliveWithin(java.time.Duration.ofSeconds(90)).keepAliveSeconds())
+                .isEqualTo(ApfSession.KEEPALIVE_INTERVAL_SECONDS);
+        ApfSession shortIdle = new ApfSession(new ApfSession.Config(2, 8192).keepingAliveWithin(java.time.Duration.ofSeconds(3)));
+        shortIdle.receive(HELLO);
+        shortIdle.receive(new ServiceRequest(ServiceRequest.AUTH));
+        shortIdle.receive(LOGIN);
+        shortIdle.completeAuthentication(true);
+        shortIdle.receive(new ServiceRequest(ServiceRequest.PFWD));
+        Step forward = shortIdle.receive(new TcpipForward(true, "amt-sim", 16992));
+        assertThat(forward.replies()).contains(new KeepAliveOptionsRequest(1, 0));
+    }
+
+    @Test
     void walksTheHandshakeAndForwardsAWsmanPort() {
         // given / when the device logs in as AMT does
         Step hello = session.receive(HELLO);

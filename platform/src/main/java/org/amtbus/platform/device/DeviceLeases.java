@@ -33,17 +33,36 @@ public final class DeviceLeases {
         this.dataSource = Objects.requireNonNull(dataSource);
     }
 
-    /** Records a gateway as alive for {@code ttl}; call every ttl/3 or so. */
-    public void heartbeat(GatewayId gateway, UUID instanceId, Duration ttl) {
-        String sql = "INSERT INTO gateways (gateway_id, instance_id, heartbeat_at, expires_at)"
+    /**
+     * Records a gateway as alive for {@code ttl}; call every ttl/3 or so. Returns true if its heartbeat had
+     * lapsed before this renewal (or did not exist): its leases may have been reaped meanwhile.
+     */
+    public boolean heartbeat(GatewayId gateway, UUID instanceId, Duration ttl) {
+        String read = "SELECT expires_at <= now() FROM gateways WHERE gateway_id = ? FOR UPDATE";
+        String renew = "INSERT INTO gateways (gateway_id, instance_id, heartbeat_at, expires_at)"
                 + " VALUES (?, ?, now(), now() + ? * interval '1 millisecond')"
                 + " ON CONFLICT (gateway_id) DO UPDATE SET instance_id = excluded.instance_id,"
                 + " heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at";
-        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
-            st.setString(1, gateway.value());
-            st.setObject(2, instanceId);
-            st.setLong(3, ttl.toMillis());
-            st.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement before = c.prepareStatement(read); PreparedStatement st = c.prepareStatement(renew)) {
+                before.setString(1, gateway.value());
+                boolean lapsed;
+                try (ResultSet rs = before.executeQuery()) {
+                    lapsed = !rs.next() || rs.getBoolean(1);
+                }
+                st.setString(1, gateway.value());
+                st.setObject(2, instanceId);
+                st.setLong(3, ttl.toMillis());
+                st.executeUpdate();
+                c.commit();
+                return lapsed;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw new DeviceStoreException("could not renew the heartbeat of gateway " + gateway, e);
         }
@@ -118,6 +137,28 @@ public final class DeviceLeases {
             }
         } catch (SQLException e) {
             throw new DeviceStoreException("could not claim device " + guid + " for gateway " + gateway, e);
+        }
+    }
+
+    /**
+     * Takes the lease back for a connection that is still open after its lease lapsed (PostgreSQL or the
+     * gateway's heartbeat was away): only if the device is held by nobody, by this connection already, or by a
+     * gateway whose heartbeat lapsed. Never takes it from a live holder (the device may have dialled another
+     * gateway meanwhile). True if the lease is this connection's now.
+     */
+    public boolean reclaim(DeviceGuid guid, GatewayId gateway, UUID connectionId) {
+        String sql = "INSERT INTO device_leases (guid, gateway_id, connection_id, claimed_at)"
+                + " VALUES (?, ?, ?, clock_timestamp()) ON CONFLICT (guid) DO UPDATE SET gateway_id = excluded.gateway_id,"
+                + " connection_id = excluded.connection_id, claimed_at = excluded.claimed_at"
+                + " WHERE device_leases.connection_id = excluded.connection_id OR NOT EXISTS (SELECT 1 FROM gateways g"
+                + " WHERE g.gateway_id = device_leases.gateway_id AND g.expires_at > now())";
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setObject(1, guid.toUuid());
+            st.setString(2, gateway.value());
+            st.setObject(3, connectionId);
+            return st.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new DeviceStoreException("could not reclaim device " + guid + " for gateway " + gateway, e);
         }
     }
 

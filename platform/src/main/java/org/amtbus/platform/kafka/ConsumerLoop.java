@@ -2,14 +2,18 @@ package org.amtbus.platform.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -20,8 +24,12 @@ import org.slf4j.LoggerFactory;
  * offsets only after the whole batch was handled, so a restart repeats rather than loses.
  *
  * <p>{@link #awaitReady} returns once partitions are assigned and their positions resolved, so a
- * record written after that is never skipped by a "latest" offset reset. The Kafka consumer is not
- * thread-safe: only the loop's thread touches it, except {@code wakeup()} on close.
+ * record written after that is never skipped by a "latest" offset reset. A partition the group has no
+ * committed offset for gets its resolved position committed at once: the "latest" reset then happens
+ * only the first time a group ever reads a partition, never again after a rebalance (a Kafka outage
+ * longer than the session timeout, a member that died), which would skip what was written meanwhile.
+ * The Kafka consumer is not thread-safe: only the loop's thread touches it, except {@code wakeup()} on
+ * close.
  */
 public abstract class ConsumerLoop implements AutoCloseable {
 
@@ -82,10 +90,39 @@ public abstract class ConsumerLoop implements AutoCloseable {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 partitions.forEach(consumer::position);
+                commitFirstPositions(partitions);
                 assigned.countDown();
             }
         });
         thread.start();
+    }
+
+    /**
+     * Commits the resolved position of each partition the group has never committed, so a later rebalance
+     * resumes there instead of resetting again. If that fails (the coordinator is moving), the first batch's
+     * commit or the next assignment does it; the position in memory is unaffected.
+     */
+    private void commitFirstPositions(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+            Map<TopicPartition, OffsetAndMetadata> first = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                if (committed.get(tp) == null) {
+                    first.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+                }
+            }
+            if (!first.isEmpty()) {
+                consumer.commitSync(first);
+                LOG.debug("event=consumer.first-positions-committed thread={} partitions={}", thread.getName(), first.size());
+            }
+        } catch (WakeupException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.warn("event=consumer.first-positions-not-committed thread={}: {}", thread.getName(), e.toString());
+        }
     }
 
     /** Waits until the loop owns its partitions and knows where to read from; false on timeout. */

@@ -111,6 +111,48 @@ class DeviceLeasesIT {
     }
 
     @Test
+    void aHeartbeatTellsWhetherItHadLapsed() {
+        GatewayId gw = new GatewayId("gw-" + UUID.randomUUID().toString().substring(0, 8));
+        UUID instance = UUID.randomUUID();
+        assertThat(leases.heartbeat(gw, instance, LONG)).as("the first heartbeat").isTrue();
+        assertThat(leases.heartbeat(gw, instance, LONG)).as("renewed in time").isFalse();
+        leases.stopHeartbeat(gw);
+        assertThat(leases.heartbeat(gw, instance, LONG)).as("after a lapse").isTrue();
+        assertThat(leases.liveGateways()).contains(gw);
+    }
+
+    @Test
+    void anOpenConnectionTakesItsLapsedLeaseBackButNeverALiveOne() {
+        DeviceGuid reaped = newDevice("acme");
+        DeviceGuid stale = newDevice("acme");
+        DeviceGuid moved = newDevice("acme");
+        GatewayId here = newGateway();
+        GatewayId lapsed = newGateway();
+        GatewayId elsewhere = newGateway();
+        UUID connection = UUID.randomUUID();
+
+        // a lease that was reaped during an outage: free now
+        assertThat(leases.reclaim(reaped, here, connection)).isTrue();
+        assertThat(leases.holder(reaped)).hasValueSatisfying(l -> assertThat(l.connectionId()).isEqualTo(connection));
+        // already ours: stays ours
+        assertThat(leases.reclaim(reaped, here, connection)).isTrue();
+
+        // held by a gateway whose heartbeat lapsed, not reaped yet
+        leases.claim(stale, lapsed, UUID.randomUUID());
+        leases.stopHeartbeat(lapsed);
+        UUID mine = UUID.randomUUID();
+        assertThat(leases.reclaim(stale, here, mine)).isTrue();
+        assertThat(leases.holder(stale)).hasValueSatisfying(l -> assertThat(l.connectionId()).isEqualTo(mine));
+        assertThat(leases.reapLapsed()).extracting(Lease::guid).doesNotContain(stale);
+
+        // the device dialled another live gateway meanwhile: that lease is not taken
+        UUID newer = UUID.randomUUID();
+        leases.claim(moved, elsewhere, newer);
+        assertThat(leases.reclaim(moved, here, UUID.randomUUID())).isFalse();
+        assertThat(leases.holder(moved)).hasValueSatisfying(l -> assertThat(l.connectionId()).isEqualTo(newer));
+    }
+
+    @Test
     void aRestartedGatewayEndsTheLeasesOfItsPreviousRun() {
         DeviceGuid guid = newDevice("acme");
         GatewayId gw = newGateway();
