@@ -215,6 +215,26 @@ class AgentProvisioningIT {
         }
     }
 
+    /** The admin API's device list (what an operator reads about the provisioned machines). */
+    private static String devicesFromTheApi() throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        tls.init(null, org.amtbus.platform.tls.TlsContexts.trustManagerFactory(NODE.caCertificate()).getTrustManagers(), null);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(tls).build();
+        String api = NODE.node.endpoints().apiUrl();
+        java.net.http.HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(api + "authorize")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("username=admin&password="
+                        + java.net.URLEncoder.encode(NODE.adminPassword(), StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        String bearer = Json.read(login.body().getBytes(StandardCharsets.UTF_8), JsonNode.class).path("access_token").asText();
+        java.net.http.HttpResponse<String> devices = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(api + "devices?tenant=" + TENANT.value())).header("Authorization", "Bearer " + bearer)
+                .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(devices.statusCode()).as(devices.body()).isEqualTo(200);
+        return devices.body();
+    }
+
     private static List<String> steps(List<JsonNode> statuses) {
         return statuses.stream().map(s -> s.path("step").asText() + ":" + s.path("state").asText()).toList();
     }
@@ -286,6 +306,9 @@ class AgentProvisioningIT {
                     || e.path("target").asText().endsWith(acm.guid().value())), 2);
             audit.awaitAll("token redeemed", e -> e.path("type").asText().equals("agent.token.redeemed"), 2);
             List<String> traces = new ArrayList<>(logLines());
+            String listed = devicesFromTheApi();
+            assertThat(listed).contains(ccm.guid().value()).contains(acm.guid().value());
+            traces.add(listed);
             traces.addAll(mqttSeen);
             audit.seen(e -> true).forEach(e -> traces.add(e.toString()));
             events.seen(e -> true).forEach(e -> traces.add(e.toString()));
