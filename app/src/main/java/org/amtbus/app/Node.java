@@ -241,8 +241,11 @@ public final class Node implements AutoCloseable {
                 .map(idp -> new org.amtbus.acl.token.ExternalTokenVerifier(idp,
                         (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), clock));
         org.amtbus.acl.token.BearerTokens bearerTokens = new org.amtbus.acl.token.BearerTokens(tokens, external);
+        org.amtbus.acl.enrollment.EnrollmentTokens enrollmentTokens =
+                new org.amtbus.acl.enrollment.EnrollmentTokens(database.dataSource(), audit, clock);
         MqttLogin mqttLogin = new MqttLogin(passwords, bearerTokens, accessLoader, principals,
-                (username, clientId, result, source) -> auditLogin("mqtt", username, clientId, result, source));
+                (username, clientId, result, source) -> auditLogin("mqtt", username, clientId, result, source),
+                Optional.of(new org.amtbus.broker.auth.AgentLogin(enrollmentTokens, clock)));
         LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
         if (s.runs(Role.API)) {
@@ -268,17 +271,18 @@ public final class Node implements AutoCloseable {
             org.amtbus.acl.admin.AccountAdmin accountAdmin = new org.amtbus.acl.admin.AccountAdmin(accounts,
                     new GrantStore(database.dataSource()), hasher, new org.amtbus.acl.password.PasswordPolicy(), audit,
                     new org.amtbus.acl.change.AclChanges(aclProducer), clock);
+            org.amtbus.acl.http.AdminApi.Services adminServices = new org.amtbus.acl.http.AdminApi.Services(accounts,
+                    accountAdmin, passwords, tokens, bearerTokens,
+                    new org.amtbus.platform.device.DeviceEnrollment(new org.amtbus.platform.device.DeviceRegistry(
+                            database.dataSource()), new org.amtbus.platform.device.DeviceSecrets(secrets), audit, clock),
+                    new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock);
             org.amtbus.acl.http.AdminApi.mount(api.server(),
-                    new org.amtbus.acl.http.AdminApi.Settings(s.api().authorizeEnabled(), s.api().tokenTtl()),
-                    new org.amtbus.acl.http.AdminApi.Services(accounts, accountAdmin, passwords, tokens,
-                            bearerTokens,
-                            new org.amtbus.platform.device.DeviceEnrollment(new org.amtbus.platform.device.DeviceRegistry(
-                                    database.dataSource()), new org.amtbus.platform.device.DeviceSecrets(secrets), audit, clock),
-                            new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock),
+                    new org.amtbus.acl.http.AdminApi.Settings(s.api().authorizeEnabled(), s.api().tokenTtl()), adminServices,
                     // profiles and domains live in provisioning-worker, which the acl-service does not depend on
                     List.of(new org.amtbus.provisioning.http.ProfilesApi(new org.amtbus.provisioning.profile.ProfileAdmin(
                             new org.amtbus.provisioning.profile.ProfileStore(database.dataSource()),
                             new org.amtbus.provisioning.profile.DomainStore(database.dataSource(), secrets), audit))));
+            org.amtbus.acl.http.AdminApi.mountEnrollmentTokens(api.server(), adminServices, enrollmentTokens);
             apiRoutes = api.server().routes();
         }
 
@@ -292,10 +296,18 @@ public final class Node implements AutoCloseable {
             FunctionCounter.builder("amtbus.bridge.commands.forwarded", commandBridge, CommandBridge::forwardedCount).register(registry);
             FunctionCounter.builder("amtbus.bridge.commands.failed", commandBridge, CommandBridge::failedCount).register(registry);
 
+            Producer<String, byte[]> agentProducer = clients.producer("agent-bridge");
+            started.push(agentProducer::close);
+            org.amtbus.broker.bridge.AgentBridge agentBridge = new org.amtbus.broker.bridge.AgentBridge(agentProducer, clock);
+            FunctionCounter.builder("amtbus.bridge.agent.forwarded", agentBridge,
+                    org.amtbus.broker.bridge.AgentBridge::forwardedCount).register(registry);
+            FunctionCounter.builder("amtbus.bridge.agent.failed", agentBridge,
+                    org.amtbus.broker.bridge.AgentBridge::failedCount).register(registry);
+
             Sessions sessions = new Sessions();
             broker = new MqttBroker(s.broker());
             broker.start(TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty()), mqttLogin, authorizer,
-                    List.of(commandBridge, sessions));
+                    List.of(commandBridge, sessions, agentBridge));
             started.push(broker);
             FunctionCounter.builder("amtbus.broker.logins.busy", broker, MqttBroker::busyLoginRefusals).register(registry);
 
@@ -333,6 +345,18 @@ public final class Node implements AutoCloseable {
             if (!eventBridge.awaitReady(BRIDGE_READY_TIMEOUT)) {
                 throw new StartupException(StartupException.ENVIRONMENT,
                         "the event bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+            }
+
+            // WS-Man request frames for agents: every broker delivers them to the agents connected to it
+            EventBridge agentRequests = new EventBridge(
+                    clients.consumer("broker-agent-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
+                    List.of(KafkaTopics.AGENT_DOWN), new org.amtbus.broker.bridge.AgentRequestRoutes(),
+                    runningBroker::publishInternal);
+            agentRequests.start();
+            started.push(agentRequests);
+            if (!agentRequests.awaitReady(BRIDGE_READY_TIMEOUT)) {
+                throw new StartupException(StartupException.ENVIRONMENT,
+                        "the agent request bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
             }
         }
 
@@ -393,10 +417,22 @@ public final class Node implements AutoCloseable {
         }
 
         if (s.runs(Role.PROVISIONING)) {
+            // every provisioning node reads every agent's report and answers (its own group), wherever the agent is
+            org.amtbus.provisioning.agent.AgentRelay relay = new org.amtbus.provisioning.agent.AgentRelay(
+                    clients.consumer("provisioning-agents-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
+                    clients.producer("agent-relay"), clock, org.amtbus.provisioning.agent.AgentRelay.DEFAULT_REPORT_WAIT);
+            relay.start();
+            started.push(relay);
+            if (!relay.awaitReady(BRIDGE_READY_TIMEOUT)) {
+                throw new StartupException(StartupException.ENVIRONMENT,
+                        "the agent relay got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+            }
+            Gauge.builder("amtbus.provisioning.agents.connected", relay,
+                    org.amtbus.provisioning.agent.AgentRelay::connectedAgents).register(registry);
             org.amtbus.provisioning.ProvisioningRole provisioning = org.amtbus.provisioning.ProvisioningRole.start(
                     new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent(),
                             s.provisioningRunLease()), database.dataSource(),
-                    secrets, clients, audit, accessLoader, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock);
+                    secrets, clients, audit, accessLoader, ca.certificate(), relay, clock);
             started.push(provisioning);
             FunctionCounter.builder("amtbus.provisioning.requests.refused", provisioning,
                     org.amtbus.provisioning.ProvisioningRole::refusedRequests).register(registry);

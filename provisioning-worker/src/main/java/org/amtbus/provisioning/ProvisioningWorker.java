@@ -27,6 +27,7 @@ import org.amtbus.schemas.model.DeviceGuid;
 import org.amtbus.schemas.model.ProvisioningRequest;
 import org.amtbus.schemas.model.ProvisioningStatus;
 import org.amtbus.schemas.model.TenantId;
+import org.amtbus.wsman.activation.ActivationStep;
 import org.amtbus.wsman.activation.ActivationSteps;
 import org.amtbus.wsman.activation.StepOutcome;
 import org.amtbus.wsman.client.FailureKind;
@@ -322,8 +323,10 @@ public final class ProvisioningWorker {
                         ? amt.activateAdminControlMode(admin, certificate.get().key(), certificate.get().leafToRoot())
                         : amt.activateClientControlMode(admin);
                 if (activated instanceof StepOutcome.Failed<Void> f) {
-                    if (f.kind() != FailureKind.DEVICE_REFUSED) {
-                        // the answer was lost: the device may be activated with the new password
+                    if (f.kind() != FailureKind.DEVICE_REFUSED && (f.step() == ActivationStep.SETUP_CLIENT_CONTROL
+                            || f.step() == ActivationStep.ADMIN_SETUP)) {
+                        // the setup's answer was lost: the device may be activated with the new password
+                        // (a failure before the setup, e.g. the agent gone at the first read, activated nothing)
                         rollback.add("activation", () -> unprovision(passwords.admin()));
                     }
                     throw failure(step, f);

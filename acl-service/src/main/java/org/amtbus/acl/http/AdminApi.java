@@ -83,4 +83,10 @@ public final class AdminApi {
                 .mount(server);
         new OpenApiDocument().mount(server);
     }
+
+    /** Adds {@code POST /api/v1/devices/{guid}/enrollment-tokens} (agent enrollment tokens) to {@code server}. */
+    public static void mountEnrollmentTokens(ApiServer server, Services s,
+                                             org.amtbus.acl.enrollment.EnrollmentTokens tokens) {
+        new EnrollmentTokensResource(tokens, new BearerAuth(s.bearerTokens(), s.accounts(), s.audit())).mount(server);
+    }
 }

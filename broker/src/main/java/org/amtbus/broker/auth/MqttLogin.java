@@ -3,6 +3,9 @@ package org.amtbus.broker.auth;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
+import org.amtbus.acl.level.Access;
+import org.amtbus.schemas.agent.AgentName;
 import org.amtbus.acl.account.AccountStore;
 import org.amtbus.acl.level.AccessLoader;
 import org.amtbus.acl.login.LoginResult;
@@ -36,9 +39,18 @@ public final class MqttLogin {
     private final AccessLoader access;
     private final Principals principals;
     private final LoginListener listener;
+    private final Optional<AgentLogin> agents;
 
+    /** Without agent logins: every {@code agent-} user name is refused. */
     public MqttLogin(PasswordAuthenticator passwords, BearerTokens tokens, AccessLoader access, Principals principals,
                      LoginListener listener) {
+        this(passwords, tokens, access, principals, listener, Optional.empty());
+    }
+
+    /** @param agents logs in devices' agents ({@code agent-<guid>} with a one-time enrollment token) */
+    public MqttLogin(PasswordAuthenticator passwords, BearerTokens tokens, AccessLoader access, Principals principals,
+                     LoginListener listener, Optional<AgentLogin> agents) {
+        this.agents = Objects.requireNonNull(agents);
         this.passwords = Objects.requireNonNull(passwords);
         this.tokens = Objects.requireNonNull(tokens);
         this.access = Objects.requireNonNull(access);
@@ -54,16 +66,38 @@ public final class MqttLogin {
     public LoginResult login(String clientId, String username, byte[] password, InetAddress source) {
         LoginResult result;
         try {
-            result = TokenService.looksLikeToken(password) ? tokenLogin(username, password, source)
-                    : passwords.authenticate(username, password, source);
-            if (result.isAccepted()) {
-                principals.authenticated(access.accessOf(result.account().orElseThrow()));
+            if (AgentName.claims(username)) {
+                result = agentLogin(clientId, username, password, source);
+            } else {
+                result = TokenService.looksLikeToken(password) ? tokenLogin(username, password, source)
+                        : passwords.authenticate(username, password, source);
+                if (result.isAccepted()) {
+                    principals.authenticated(access.accessOf(result.account().orElseThrow()));
+                }
             }
         } catch (AccountStore.AccountStoreException e) {
             result = LoginResult.refused(LoginResult.Reason.STORE_UNAVAILABLE);
         }
         listener.login(username, clientId, result, source == null ? null : source.getHostAddress());
         return result;
+    }
+
+    /**
+     * A device's agent with its one-time enrollment token: the access is the agent's fixed one, not an
+     * account's grants. A refused token counts against the address like a wrong password.
+     */
+    private LoginResult agentLogin(String clientId, String username, byte[] token, InetAddress source) {
+        if (source != null && passwords.isAddressLocked(source)) {
+            passwords.addressFailed(source);
+            return LoginResult.refused(LoginResult.Reason.SOURCE_LOCKED_OUT);
+        }
+        Optional<Access> agent = agents.flatMap(a -> a.login(username, token, clientId));
+        if (agent.isPresent()) {
+            principals.authenticated(agent.get());
+            return LoginResult.accepted(agent.get().account());
+        }
+        LoginResult refused = LoginResult.refused(LoginResult.Reason.TOKEN_REFUSED);
+        return source != null && passwords.addressFailed(source) ? refused.withAddressLockStarted() : refused;
     }
 
     /** A token as the password; the account it names must still exist. */
