@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.amtbus.acl.enrollment.EnrollmentTokens;
 import org.amtbus.platform.device.Device;
 import org.amtbus.platform.device.DeviceEnrollment;
 import org.amtbus.platform.device.DeviceLeases;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Parameters;
  * its CIRA and AMT admin passwords in the secret store) before the gateway lets it in.
  */
 @Command(name = "device", mixinStandardHelpOptions = true, description = "Register, list and remove AMT devices.",
-        subcommands = {DeviceCommand.Add.class, DeviceCommand.ListDevices.class, DeviceCommand.Remove.class})
+        subcommands = {DeviceCommand.Add.class, DeviceCommand.ListDevices.class, DeviceCommand.Remove.class,
+                DeviceCommand.Enroll.class})
 final class DeviceCommand {
 
     static final String CREDENTIALS_DIR = "device-credentials";
@@ -145,6 +147,49 @@ final class DeviceCommand {
                         node.audit, Clock.systemUTC()).remove(id, node.actor);
                 System.out.println(removed ? "removed device " + id : "no device " + id);
                 return removed ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "enroll", mixinStandardHelpOptions = true,
+            description = "Create a one-time enrollment token for the agent of an (unprovisioned) device: it logs in to the "
+                    + "broker as agent-<GUID> with the token as password and may use only that device's agent topics. "
+                    + "The token is shown once (or written to a 0600 file) and stored only as a hash.")
+    static final class Enroll implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "GUID") String guid;
+        @Option(names = "--tenant", required = true) String tenant;
+        @Option(names = "--minutes", defaultValue = "15", description = "lifetime, 1-1440 minutes (default 15)") int minutes;
+        @Option(names = "--token-file", paramLabel = "FILE", description = "write the token to FILE (mode 0600) instead of "
+                + "printing it") Path tokenFile;
+        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+        @Option(names = "--config", paramLabel = "FILE") Path config;
+
+        @Override
+        public Integer call() throws IOException {
+            DeviceGuid id = parse(guid);
+            TenantId tenantId = tenant(tenant);
+            if (minutes < 1 || minutes > 1440) {
+                throw new StartupException(StartupException.CONFIGURATION, "--minutes must be 1-1440");
+            }
+            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+                EnrollmentTokens.Issued issued = new EnrollmentTokens(node.database.dataSource(), node.audit, Clock.systemUTC())
+                        .issue(tenantId, id, java.time.Duration.ofMinutes(minutes), node.actor);
+                byte[] token = issued.token().revealBytes();
+                try {
+                    if (tokenFile != null) {
+                        OwnerOnlyFiles.write(tokenFile, token);
+                        System.out.println("enrollment token for agent-" + id + " written to " + tokenFile
+                                + " (mode 0600); it expires at " + issued.expiresAt() + " and works once");
+                    } else {
+                        System.out.println("enrollment token for agent-" + id + " (expires " + issued.expiresAt()
+                                + ", works once; it is not shown again):");
+                        System.out.println(new String(token, StandardCharsets.US_ASCII));
+                    }
+                } finally {
+                    Arrays.fill(token, (byte) 0);
+                    issued.token().destroy();
+                }
+                return 0;
             }
         }
     }

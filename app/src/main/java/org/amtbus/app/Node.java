@@ -25,7 +25,7 @@ import org.amtbus.acl.token.TokenService;
 import org.amtbus.acl.http.GoAuthApi;
 import org.amtbus.broker.auth.LevelAuthorizer;
 import org.amtbus.broker.auth.Principals;
-import org.amtbus.broker.auth.SessionAuthenticator;
+import org.amtbus.broker.auth.MqttLogin;
 import org.amtbus.broker.bridge.CommandBridge;
 import org.amtbus.broker.bridge.EventBridge;
 import org.amtbus.broker.bridge.EventRoutes;
@@ -77,6 +77,7 @@ public final class Node implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
+    private java.util.Set<org.amtbus.acl.http.ApiServer.Route> apiRoutes = java.util.Set.of();
     private AuditLog audit;
     private PrometheusMeterRegistry meters;
     private volatile boolean closed;
@@ -233,10 +234,19 @@ public final class Node implements AutoCloseable {
         GoAuthApi api = null;
         AccessLoader accessLoader = new AccessLoader(accounts, new GrantStore(database.dataSource()));
         // one authenticator, so MQTT and HTTP share one lockout: switching protocol earns no extra guesses
-        PasswordAuthenticator passwords = new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock));
+        PasswordAuthenticator passwords = new PasswordAuthenticator(accounts, hasher, s.lockout().throttle(clock),
+                s.lockout().addressThrottle(clock));
         TokenService tokens = TokenService.open(secrets, clock);
-        SessionAuthenticator authenticator = new SessionAuthenticator(passwords, tokens, accessLoader, principals,
-                this::auditLogin);
+        // the external identity provider's tokens are accepted as an MQTT password and as an API bearer token alike
+        java.util.Optional<org.amtbus.acl.token.ExternalTokenVerifier> external = s.api().identityProvider()
+                .map(idp -> new org.amtbus.acl.token.ExternalTokenVerifier(idp,
+                        (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), clock));
+        org.amtbus.acl.token.BearerTokens bearerTokens = new org.amtbus.acl.token.BearerTokens(tokens, external);
+        org.amtbus.acl.enrollment.EnrollmentTokens enrollmentTokens =
+                new org.amtbus.acl.enrollment.EnrollmentTokens(database.dataSource(), audit, clock);
+        MqttLogin mqttLogin = new MqttLogin(passwords, bearerTokens, accessLoader, principals,
+                (username, clientId, result, source) -> auditLogin("mqtt", username, clientId, result, source),
+                Optional.of(new org.amtbus.broker.auth.AgentLogin(enrollmentTokens, clock)));
         LevelAuthorizer authorizer = new LevelAuthorizer(principals, this::auditDenial);
 
         if (s.runs(Role.API)) {
@@ -262,16 +272,19 @@ public final class Node implements AutoCloseable {
             org.amtbus.acl.admin.AccountAdmin accountAdmin = new org.amtbus.acl.admin.AccountAdmin(accounts,
                     new GrantStore(database.dataSource()), hasher, new org.amtbus.acl.password.PasswordPolicy(), audit,
                     new org.amtbus.acl.change.AclChanges(aclProducer), clock);
-            java.util.Optional<org.amtbus.acl.token.ExternalTokenVerifier> external = s.api().identityProvider()
-                    .map(idp -> new org.amtbus.acl.token.ExternalTokenVerifier(idp,
-                            (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), clock));
+            org.amtbus.acl.http.AdminApi.Services adminServices = new org.amtbus.acl.http.AdminApi.Services(accounts,
+                    accountAdmin, passwords, tokens, bearerTokens,
+                    new org.amtbus.platform.device.DeviceEnrollment(new org.amtbus.platform.device.DeviceRegistry(
+                            database.dataSource()), new org.amtbus.platform.device.DeviceSecrets(secrets), audit, clock),
+                    new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock);
             org.amtbus.acl.http.AdminApi.mount(api.server(),
-                    new org.amtbus.acl.http.AdminApi.Settings(s.api().authorizeEnabled(), s.api().tokenTtl()),
-                    new org.amtbus.acl.http.AdminApi.Services(accounts, accountAdmin, passwords, tokens,
-                            new org.amtbus.acl.token.BearerTokens(tokens, external),
-                            new org.amtbus.platform.device.DeviceEnrollment(new org.amtbus.platform.device.DeviceRegistry(
-                                    database.dataSource()), new org.amtbus.platform.device.DeviceSecrets(secrets), audit, clock),
-                            new org.amtbus.platform.device.DeviceRegistry(database.dataSource()), audit, clock));
+                    new org.amtbus.acl.http.AdminApi.Settings(s.api().authorizeEnabled(), s.api().tokenTtl()), adminServices,
+                    // profiles and domains live in provisioning-worker, which the acl-service does not depend on
+                    List.of(new org.amtbus.provisioning.http.ProfilesApi(new org.amtbus.provisioning.profile.ProfileAdmin(
+                            new org.amtbus.provisioning.profile.ProfileStore(database.dataSource()),
+                            new org.amtbus.provisioning.profile.DomainStore(database.dataSource(), secrets), audit))));
+            org.amtbus.acl.http.AdminApi.mountEnrollmentTokens(api.server(), adminServices, enrollmentTokens);
+            apiRoutes = api.server().routes();
         }
 
         if (s.runs(Role.BROKER)) {
@@ -288,11 +301,20 @@ public final class Node implements AutoCloseable {
             FunctionCounter.builder("amtbus.bridge.commands.forwarded", commandBridge, CommandBridge::forwardedCount).register(registry);
             FunctionCounter.builder("amtbus.bridge.commands.failed", commandBridge, CommandBridge::failedCount).register(registry);
 
+            Producer<String, byte[]> agentProducer = clients.producer("agent-bridge");
+            started.push(agentProducer::close);
+            org.amtbus.broker.bridge.AgentBridge agentBridge = new org.amtbus.broker.bridge.AgentBridge(agentProducer, clock);
+            FunctionCounter.builder("amtbus.bridge.agent.forwarded", agentBridge,
+                    org.amtbus.broker.bridge.AgentBridge::forwardedCount).register(registry);
+            FunctionCounter.builder("amtbus.bridge.agent.failed", agentBridge,
+                    org.amtbus.broker.bridge.AgentBridge::failedCount).register(registry);
+
             Sessions sessions = new Sessions();
             broker = localBroker;
-            broker.start(TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty()), authenticator, authorizer,
-                    List.of(commandBridge, sessions));
+            broker.start(TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty()), mqttLogin, authorizer,
+                    List.of(commandBridge, sessions, agentBridge));
             started.push(broker);
+            FunctionCounter.builder("amtbus.broker.logins.busy", broker, MqttBroker::busyLoginRefusals).register(registry);
 
             // every broker acts on every access change: forget the cached account, end sessions whose access shrank
             MqttBroker runningBroker = broker;
@@ -328,6 +350,18 @@ public final class Node implements AutoCloseable {
             if (!eventBridge.awaitReady(BRIDGE_READY_TIMEOUT)) {
                 throw new StartupException(StartupException.ENVIRONMENT,
                         "the event bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+            }
+
+            // WS-Man request frames for agents: every broker delivers them to the agents connected to it
+            EventBridge agentRequests = new EventBridge(
+                    clients.consumer("broker-agent-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
+                    List.of(KafkaTopics.AGENT_DOWN), new org.amtbus.broker.bridge.AgentRequestRoutes(),
+                    runningBroker::publishInternal);
+            agentRequests.start();
+            started.push(agentRequests);
+            if (!agentRequests.awaitReady(BRIDGE_READY_TIMEOUT)) {
+                throw new StartupException(StartupException.ENVIRONMENT,
+                        "the agent request bridge got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
             }
         }
 
@@ -388,9 +422,29 @@ public final class Node implements AutoCloseable {
         }
 
         if (s.runs(Role.PROVISIONING)) {
-            started.push(org.amtbus.provisioning.ProvisioningRole.start(
-                    new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent()), database.dataSource(),
-                    secrets, clients, audit, ca.certificate(), org.amtbus.provisioning.DeviceChannels.NONE, clock));
+            // every provisioning node reads every agent's report and answers (its own group), wherever the agent is
+            org.amtbus.provisioning.agent.AgentRelay relay = new org.amtbus.provisioning.agent.AgentRelay(
+                    clients.consumer("provisioning-agents-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
+                    clients.producer("agent-relay"), clock, org.amtbus.provisioning.agent.AgentRelay.DEFAULT_REPORT_WAIT);
+            relay.start();
+            started.push(relay);
+            if (!relay.awaitReady(BRIDGE_READY_TIMEOUT)) {
+                throw new StartupException(StartupException.ENVIRONMENT,
+                        "the agent relay got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+            }
+            Gauge.builder("amtbus.provisioning.agents.connected", relay,
+                    org.amtbus.provisioning.agent.AgentRelay::connectedAgents).register(registry);
+            org.amtbus.provisioning.ProvisioningRole provisioning = org.amtbus.provisioning.ProvisioningRole.start(
+                    new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent(),
+                            s.provisioningRunLease()), database.dataSource(),
+                    secrets, clients, audit, accessLoader, ca.certificate(), relay, clock);
+            started.push(provisioning);
+            FunctionCounter.builder("amtbus.provisioning.requests.refused", provisioning,
+                    org.amtbus.provisioning.ProvisioningRole::refusedRequests).register(registry);
+            FunctionCounter.builder("amtbus.provisioning.requests.invalid", provisioning,
+                    org.amtbus.provisioning.ProvisioningRole::invalidRequests).register(registry);
+            FunctionCounter.builder("amtbus.provisioning.runs.recovered", provisioning,
+                    org.amtbus.provisioning.ProvisioningRole::recoveredRuns).register(registry);
         }
 
         audit.event("service.started").actor(AuditEvent.Actor.system(SERVICE_NAME)).target(s.nodeId()).emit();
@@ -439,10 +493,6 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void auditLogin(String username, String clientId, LoginResult result) {
-        auditLogin("mqtt", username, clientId, result, null);
-    }
-
     private void auditLogin(String protocol, String username, String clientId, LoginResult result, String source) {
         meters.counter(protocol.equals("mqtt") ? "amtbus.broker.logins" : "amtbus.api.logins",
                 "outcome", result.isAccepted() ? "success" : "failure",
@@ -456,9 +506,17 @@ public final class Node implements AutoCloseable {
                 .detail("clientId", safe(clientId))
                 .emit();
         if (result.lockStarted()) {
-            meters.counter("amtbus.broker.lockouts").increment();
+            meters.counter("amtbus.broker.lockouts", "scope", "account").increment();
             audit.event("auth.lockout").actor(actor(username)).outcome(AuditEvent.Outcome.DENIED)
-                    .source(source).reason("too many failed logins").detail("protocol", protocol).emit();
+                    .source(source).reason("too many failed logins").detail("scope", "account")
+                    .detail("protocol", protocol).emit();
+        }
+        if (result.addressLockStarted()) {
+            meters.counter("amtbus.broker.lockouts", "scope", "address").increment();
+            audit.event("auth.lockout").actor(actor(username)).outcome(AuditEvent.Outcome.DENIED)
+                    .source(source).target(source == null ? null : "address:" + source)
+                    .reason("too many failed logins from the address").detail("scope", "address")
+                    .detail("protocol", protocol).emit();
         }
     }
 
@@ -494,6 +552,11 @@ public final class Node implements AutoCloseable {
         }
         String h = host.getHostAddress();
         return h.contains(":") ? "[" + h + "]" : h;
+    }
+
+    /** The routes the HTTPS API serves (empty without the api role), for the check against the OpenAPI document. */
+    java.util.Set<org.amtbus.acl.http.ApiServer.Route> apiRoutes() {
+        return apiRoutes;
     }
 
     public Endpoints endpoints() {

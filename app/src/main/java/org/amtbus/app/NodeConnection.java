@@ -27,10 +27,13 @@ final class NodeConnection implements AutoCloseable {
     final Database database;
     final AuditLog audit;
     final AuditEvent.Actor actor;
+    final KafkaClients kafka;
     private final Producer<String, byte[]> producer;
 
-    private NodeConnection(Database database, Producer<String, byte[]> producer, AuditLog audit, AuditEvent.Actor actor) {
+    private NodeConnection(Database database, KafkaClients kafka, Producer<String, byte[]> producer, AuditLog audit,
+                           AuditEvent.Actor actor) {
         this.database = database;
+        this.kafka = kafka;
         this.producer = producer;
         this.audit = audit;
         this.actor = actor;
@@ -57,15 +60,28 @@ final class NodeConnection implements AutoCloseable {
         }
         KafkaConfig kafka = settings.externalKafka().orElseGet(() ->
                 new KafkaConfig("127.0.0.1:" + settings.kafkaPort(), "amtbus-cli"));
-        Producer<String, byte[]> producer = new KafkaClients(kafka).producer("cli-audit");
+        KafkaClients clients = new KafkaClients(kafka);
+        Producer<String, byte[]> producer = clients.producer("cli-audit");
         AuditEvent.Actor actor = AuditEvent.Actor.system("cli-" + System.getProperty("user.name", "unknown")
                 .replaceAll("[^A-Za-z0-9._@-]", "_"));
-        return new NodeConnection(database, producer, new AuditLog(producer, Clock.systemUTC(), "cli"), actor);
+        return new NodeConnection(database, clients, producer, new AuditLog(producer, Clock.systemUTC(), "cli"), actor);
     }
 
     AccountAdmin admin() {
         return new AccountAdmin(new AccountStore(database.dataSource()), new GrantStore(database.dataSource()),
                 new PasswordHasher(), new PasswordPolicy(), audit, new AclChanges(producer), Clock.systemUTC());
+    }
+
+    /** Writes a record and waits until Kafka has it. */
+    void sendAndWait(org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record) {
+        try {
+            producer.send(record).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new StartupException(StartupException.ENVIRONMENT, "Kafka did not take the record: " + OneLine.of(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException(StartupException.ENVIRONMENT, "interrupted while writing to Kafka");
+        }
     }
 
     @Override

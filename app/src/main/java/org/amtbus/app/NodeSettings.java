@@ -26,7 +26,7 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                            Lockout lockout, InetAddress apiHost, int apiPort, Cira cira, Router router,
                            java.util.Set<Role> roles, boolean sharedEmbeddedDatabase,
                            Optional<org.amtbus.platform.secret.VaultSecretStore.Config> vault, Api api, AuditSettings audit,
-                           int provisioningMaxConcurrent) {
+                           int provisioningMaxConcurrent, java.time.Duration provisioningRunLease) {
 
     /**
      * The HTTPS API beyond go-auth: whether {@code POST /api/v1/authorize} issues tokens, their lifetime, and an
@@ -46,7 +46,7 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, tlsDnsNames, tlsIpAddresses, metricsHost,
                 metricsPort, externalKafka, kafkaReplicationFactor, lockout, apiHost, apiPort, cira, router,
                 java.util.Set.copyOf(other), sharedEmbeddedDatabase, vault, api, audit,
-                provisioningMaxConcurrent);
+                provisioningMaxConcurrent, provisioningRunLease);
     }
 
     /** The CIRA listener of the gateway role; {@code gatewayId} names its Kafka topic and its leases. */
@@ -58,10 +58,18 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
     public record Router(java.time.Duration resultDeadline, int defaultTtlSeconds) {
     }
 
-    /** Brute-force lockout: after {@code failures} wrong passwords, lock for {@code base}, doubling up to {@code max}. */
-    public record Lockout(int failures, java.time.Duration base, java.time.Duration max) {
+    /**
+     * Brute-force lockout: after {@code failures} wrong passwords for an account, or {@code addressFailures}
+     * failed logins from one source address (IPv6: one /64), lock for {@code base}, doubling up to {@code max}.
+     */
+    public record Lockout(int failures, java.time.Duration base, java.time.Duration max, int addressFailures) {
         public org.amtbus.acl.login.LoginThrottle throttle(java.time.Clock clock) {
             return new org.amtbus.acl.login.LoginThrottle(failures, base, max, clock);
+        }
+
+        /** The per-address throttle, shared by MQTT and HTTPS logins. */
+        public org.amtbus.acl.login.LoginThrottle addressThrottle(java.time.Clock clock) {
+            return new org.amtbus.acl.login.LoginThrottle(addressFailures, base, max, clock);
         }
     }
 
@@ -148,7 +156,8 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         Lockout lockout = new Lockout(
                 s.intIn("acl.lockout.failures", org.amtbus.acl.login.LoginThrottle.DEFAULT_THRESHOLD, 1, 100),
                 lockBase,
-                s.duration("acl.lockout.max", org.amtbus.acl.login.LoginThrottle.DEFAULT_MAX_LOCK, lockBase, java.time.Duration.ofDays(1)));
+                s.duration("acl.lockout.max", org.amtbus.acl.login.LoginThrottle.DEFAULT_MAX_LOCK, lockBase, java.time.Duration.ofDays(1)),
+                s.intIn("acl.lockout.addressFailures", org.amtbus.acl.login.PasswordAuthenticator.DEFAULT_ADDRESS_THRESHOLD, 1, 10_000));
         InetAddress apiHost = s.address("api.host", defaults.host());
         int apiPort = s.port("api.port", DEFAULT_API_PORT, true);
         Cira cira = new Cira(s.address("cira.host", defaults.host()), s.port("cira.port", 4433, true),
@@ -182,7 +191,9 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
         return new NodeSettings(dataDir, nodeId, broker, database, kafkaPort, List.copyOf(dns), List.copyOf(ips),
                 metricsHost, metricsPort, externalKafka, replicationFactor, lockout, apiHost, apiPort, cira, router,
                 java.util.Set.copyOf(roles), shared, vault(s), api(s), AuditSettings.from(s),
-                s.intIn("provisioning.maxConcurrent", 4, 1, 256));
+                s.intIn("provisioning.maxConcurrent", 4, 1, 256),
+                s.duration("provisioning.runLease", org.amtbus.provisioning.ProvisioningRole.Settings.DEFAULT_RUN_LEASE,
+                        java.time.Duration.ofSeconds(2), java.time.Duration.ofHours(1)));
     }
 
     private static Api api(Settings s) {

@@ -46,11 +46,27 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--gateway", description = "host:port of the CIRA listener (default: this node's)") String gateway;
     @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
     @Option(names = "--config", paramLabel = "FILE") Path config;
+    @Option(names = "--unprovisioned", description = "factory-fresh machines (AMT not activated) whose agents log in to the "
+            + "broker with one-time enrollment tokens and wait for a provisioning request") boolean unprovisioned;
+    @Option(names = "--guid", description = "with --unprovisioned: simulate this one machine (needed with --enroll-token-file)")
+    String guid;
+    @Option(names = "--enroll-token-file", paramLabel = "FILE", description = "with --unprovisioned: a token from "
+            + "'amtbus device enroll GUID --token-file FILE' for the machine --guid names (else the sim issues its own)")
+    Path tokenFile;
+    @Option(names = "--dns-suffix", defaultValue = "corp.example", description = "with --unprovisioned: the DNS suffix the "
+            + "agents report (selects the ACM domain; default corp.example)") String dnsSuffix;
+    @Option(names = "--trusted-root-hash", description = "with --unprovisioned: a SHA-256 (hex) of a provisioning root the "
+            + "firmware trusts (repeatable; ACM needs your domain's root)") List<String> trustedRoots = new ArrayList<>();
+    @Option(names = "--broker", description = "with --unprovisioned: host:port of the MQTT broker (default: this node's)")
+    String broker;
 
     @Override
     public Integer call() throws Exception {
         if (devices < 1 || devices > 100_000) {
             throw new StartupException(StartupException.CONFIGURATION, "--devices must be 1-100000");
+        }
+        if (unprovisioned) {
+            return new UnprovisionedSim(this).run();
         }
         TenantId tenantId = DeviceCommand.tenant(tenant);
         Path dir = DataDirectory.resolve(dataDir);
@@ -105,15 +121,19 @@ final class SimCommand implements Callable<Integer> {
     }
 
     private InetSocketAddress gatewayAddress(NodeSettings settings) {
-        if (gateway != null) {
-            int colon = gateway.lastIndexOf(':');
+        return address(gateway, "--gateway", settings.cira().host(), settings.cira().port());
+    }
+
+    /** {@code option} as host:port, or the node's listener ({@code host}:{@code port}, loopback for the wildcard). */
+    static InetSocketAddress address(String option, String name, InetAddress host, int port) {
+        if (option != null) {
+            int colon = option.lastIndexOf(':');
             try {
-                return new InetSocketAddress(gateway.substring(0, colon), Integer.parseInt(gateway.substring(colon + 1)));
+                return new InetSocketAddress(option.substring(0, colon), Integer.parseInt(option.substring(colon + 1)));
             } catch (RuntimeException e) {
-                throw new StartupException(StartupException.CONFIGURATION, "--gateway must be host:port");
+                throw new StartupException(StartupException.CONFIGURATION, name + " must be host:port");
             }
         }
-        InetAddress host = settings.cira().host().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : settings.cira().host();
-        return new InetSocketAddress(host, settings.cira().port());
+        return new InetSocketAddress(host.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : host, port);
     }
 }

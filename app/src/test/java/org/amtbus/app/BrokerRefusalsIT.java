@@ -87,6 +87,40 @@ class BrokerRefusalsIT {
     }
 
     @Test
+    void failuresFromOneAddressLockItForEveryAccountAndTheLockoutIsAuditedWithTheAddress() throws Exception {
+        // given a source address of its own (127.0.0.1 serves the other tests)
+        String source = "127.0.0.7";
+        try (var consumer = node.kafka().consumer("it-" + java.util.UUID.randomUUID(),
+                org.amtbus.platform.kafka.KafkaClients.OffsetReset.EARLIEST)) {
+            consumer.subscribe(java.util.List.of(org.amtbus.schemas.topic.KafkaTopics.AUDIT));
+
+            // when it fails as many logins as the address lockout allows, each for another name
+            for (int i = 0; i < org.amtbus.acl.login.PasswordAuthenticator.DEFAULT_ADDRESS_THRESHOLD; i++) {
+                Mqtt5BlockingClient guess = node.mqttClientFrom(RunningNode.newClientId(), source).simpleAuth()
+                        .username("sprayed-" + i).password("guess".getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
+                        .buildBlocking();
+                assertThatThrownBy(guess::connect).isInstanceOf(Mqtt5ConnAckException.class);
+            }
+
+            // then even the superuser's right password is refused from there, with the wrong-password answer
+            Mqtt5BlockingClient admin = node.mqttClientFrom(RunningNode.newClientId(), source).simpleAuth().username("admin")
+                    .password(node.adminPassword().getBytes(StandardCharsets.UTF_8)).applySimpleAuth().buildBlocking();
+            assertThatThrownBy(admin::connect).isInstanceOfSatisfying(Mqtt5ConnAckException.class,
+                    e -> assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
+            // and the address lockout and the refusal are audited with the address
+            java.util.function.Predicate<String> lockout = json -> json.contains("\"auth.lockout\"")
+                    && json.contains("\"scope\":\"address\"") && json.contains(source);
+            java.util.function.Predicate<String> refusal = json -> json.contains("\"auth.login\"")
+                    && json.contains("source locked out") && json.contains(source) && json.contains("admin");
+            var seen = RunningNode.pollUntil(consumer, Duration.ofSeconds(30), records -> records.stream()
+                    .map(r -> new String(r.value(), StandardCharsets.UTF_8)).anyMatch(refusal));
+            assertThat(seen).map(r -> new String(r.value(), StandardCharsets.UTF_8)).anyMatch(lockout).anyMatch(refusal);
+        }
+        // while from another address the superuser still gets in
+        assertBrokerStillServes();
+    }
+
+    @Test
     void refusesAClientWithoutCredentials() {
         Mqtt5BlockingClient anonymous = node.mqttClient(RunningNode.newClientId()).buildBlocking();
         assertThatThrownBy(anonymous::connect).isInstanceOf(Mqtt5ConnAckException.class);

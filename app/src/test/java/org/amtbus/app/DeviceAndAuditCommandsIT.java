@@ -46,6 +46,26 @@ class DeviceAndAuditCommandsIT {
     }
 
     @Test
+    void anOperatorCreatesAOneTimeEnrollmentTokenForAnAgent() throws Exception {
+        String guid = UUID.randomUUID().toString();
+        Path file = ops.dataDir.resolve("enroll-" + guid);
+
+        OperatorNode.Run printed = amtbus("", "device", "enroll", guid, "--tenant", "acme");
+        OperatorNode.Run written = amtbus("", "device", "enroll", guid, "--tenant", "acme", "--minutes", "5", "--token-file",
+                file.toString());
+        OperatorNode.Run tooLong = amtbus("", "device", "enroll", guid, "--tenant", "acme", "--minutes", "9999");
+
+        assertThat(printed.code()).as(printed.err()).isZero();
+        assertThat(printed.out().lines().toList().getLast()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(written.code()).as(written.err()).isZero();
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(file)).matches("[A-Za-z0-9_-]{43}");
+        assertThat(written.out()).doesNotContain(Files.readString(file));
+        assertThat(tooLong.code()).isEqualTo(2);
+        assertThat(tooLong.err()).contains("--minutes");
+    }
+
+    @Test
     void badDeviceInputIsRefusedWithOneLine() {
         OperatorNode.Run badGuid = amtbus("", "device", "add", "not-a-guid", "--tenant", "acme");
         assertThat(badGuid.code()).isEqualTo(2);

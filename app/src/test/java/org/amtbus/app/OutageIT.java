@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A PostgreSQL outage with the real node: it reports itself unhealthy on {@code GET /health} while the database
- * is gone, holds a command accepted meanwhile instead of losing it, and recovers by itself when the database is
- * back.
+ * is gone, answers a new MQTT login "server unavailable", holds a command accepted meanwhile instead of losing it,
+ * and recovers by itself when the database is back.
  */
 class OutageIT {
 
@@ -70,7 +70,7 @@ class OutageIT {
             assertThat(health(node).statusCode()).isEqualTo(200);
             assertThat(health(node).body()).startsWith("up").contains("database up").contains("kafka up");
 
-            // connected before the outage: logins need the database (during an outage they are refused)
+            // connected before the outage: logins need the database
             Mqtt5BlockingClient operator = node.adminClient(RunningNode.newClientId());
             pg.close();
             await("unhealthy").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -78,6 +78,15 @@ class OutageIT {
                 assertThat(h.statusCode()).isEqualTo(503);
                 assertThat(h.body()).startsWith("down").contains("database down");
             });
+
+            // a login during the outage is told the server is unavailable (not that its password is wrong)
+            Mqtt5BlockingClient late = node.mqttClient(RunningNode.newClientId()).simpleAuth().username("admin")
+                    .password(node.adminPassword().getBytes(java.nio.charset.StandardCharsets.UTF_8)).applySimpleAuth()
+                    .buildBlocking();
+            org.assertj.core.api.Assertions.assertThatThrownBy(late::connect).isInstanceOfSatisfying(
+                    com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException.class,
+                    e -> assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(
+                            com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE));
 
             // a command accepted during the outage waits in Kafka and is answered once the database is back
             DeviceGuid guid = DeviceGuid.of(UUID.randomUUID());

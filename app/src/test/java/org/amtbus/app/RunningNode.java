@@ -136,6 +136,21 @@ final class RunningNode implements AutoCloseable, BeforeAllCallback, AfterAllCal
                 .applySslConfig();
     }
 
+    /** As {@link #mqttClient}, connecting from {@code source} (any 127/8 address), e.g. to test per-address lockout. */
+    Mqtt5ClientBuilder mqttClientFrom(String clientId, String source) {
+        return MqttClient.builder().useMqttVersion5()
+                .identifier(clientId)
+                .transportConfig()
+                .serverHost("127.0.0.1")
+                .serverPort(mqttPort())
+                .localAddress(new java.net.InetSocketAddress(source, 0))
+                .sslConfig()
+                .trustManagerFactory(TlsContexts.trustManagerFactory(caCertificate()))
+                .protocols(List.of("TLSv1.3"))
+                .applySslConfig()
+                .applyTransportConfig();
+    }
+
     /** A connected client logged in as the superuser. */
     Mqtt5BlockingClient adminClient(String clientId) {
         Mqtt5BlockingClient client = mqttClient(clientId)

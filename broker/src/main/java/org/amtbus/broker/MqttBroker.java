@@ -4,7 +4,6 @@ import io.moquette.broker.ISslContextCreator;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.IConfig;
 import io.moquette.broker.config.MemoryConfig;
-import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.interception.InterceptHandler;
 import io.netty.handler.ssl.SslContext;
@@ -13,6 +12,11 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import org.amtbus.broker.auth.ConnectVerdicts;
+import org.amtbus.broker.auth.MqttLogin;
+import org.amtbus.broker.auth.SessionAuthenticator;
+import org.amtbus.broker.connect.ConnectGates;
+import org.amtbus.broker.connect.GateInstaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * The embedded Moquette broker: MQTT over TLS only, no anonymous access, our authenticator and
  * authorizer objects (never class names, so nothing can silently fall back to a permissive policy).
  *
- * <p>Invariant: the only plain-TCP listener that can exist is one explicitly enabled on a loopback
- * address ({@link BrokerConfig} refuses anything else).
+ * <p>Invariants: the only plain-TCP listener that can exist is one explicitly enabled on a loopback
+ * address ({@link BrokerConfig} refuses anything else); every connection's CONNECT is checked off the Netty
+ * event loops by {@link MqttLogin} behind a {@link org.amtbus.broker.connect.ConnectGate}, and the broker
+ * does not start when the gate cannot be installed.
  */
 public final class MqttBroker implements AutoCloseable {
 
@@ -39,6 +45,7 @@ public final class MqttBroker implements AutoCloseable {
     private final BrokerConfig config;
     private final Server server = new Server();
     private volatile boolean started;
+    private ConnectGates gates;
 
     public MqttBroker(BrokerConfig config) {
         this.config = Objects.requireNonNull(config);
@@ -49,7 +56,7 @@ public final class MqttBroker implements AutoCloseable {
      *
      * @throws BrokerStartException with a one-line reason when a port is taken or the broker cannot start
      */
-    public void start(SslContext tls, IAuthenticator authenticator, IAuthorizatorPolicy authorizer,
+    public void start(SslContext tls, MqttLogin login, IAuthorizatorPolicy authorizer,
                       List<? extends InterceptHandler> interceptors) {
         try {
             Files.createDirectories(config.dataDir());
@@ -57,9 +64,12 @@ public final class MqttBroker implements AutoCloseable {
             throw new BrokerStartException("broker data directory " + config.dataDir() + " cannot be created: " + e.getMessage());
         }
         ISslContextCreator sslCreator = () -> tls;
+        ConnectVerdicts verdicts = new ConnectVerdicts();
+        gates = new ConnectGates(login, verdicts);
         try {
-            server.startServer(moquetteConfig(), interceptors, sslCreator, authenticator, authorizer);
+            server.startServer(moquetteConfig(), interceptors, sslCreator, new SessionAuthenticator(verdicts), authorizer);
         } catch (IOException | RuntimeException e) {
+            gates.close();
             throw new BrokerStartException("MQTT broker failed to start: " + e.getMessage());
         }
         started = true;
@@ -67,6 +77,12 @@ public final class MqttBroker implements AutoCloseable {
             close();
             throw new BrokerStartException("MQTT broker did not bind its TLS listener on "
                     + config.host() + ":" + config.port());
+        }
+        try {
+            new GateInstaller(gates).install(server, config.plainPort().isPresent() ? 2 : 1);
+        } catch (IllegalStateException e) {
+            close();
+            throw new BrokerStartException("MQTT broker cannot check logins off the I/O threads: " + e.getMessage());
         }
         LOG.info("event=broker.started tlsPort={} plainPort={}", server.getSslPort(),
                 config.plainPort().map(p -> String.valueOf(server.getPort())).orElse("off"));
@@ -135,6 +151,14 @@ public final class MqttBroker implements AutoCloseable {
             server.stopServer();
             LOG.info("event=broker.stopped");
         }
+        if (gates != null) {
+            gates.close();
+        }
+    }
+
+    /** CONNECTs refused with "server busy" because too many logins were waiting (for metrics). */
+    public long busyLoginRefusals() {
+        return gates == null ? 0 : gates.busyRefusals();
     }
 
     private IConfig moquetteConfig() {

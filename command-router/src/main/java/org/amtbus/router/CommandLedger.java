@@ -168,6 +168,44 @@ public final class CommandLedger {
         }
     }
 
+    /** One result to decide in a batch: as the arguments of {@link #decide(UUID, String, UUID, String, String, byte[])}. */
+    public record Decision(UUID commandId, String tenant, UUID guid, String action, String status, byte[] result) {
+    }
+
+    /**
+     * Decides a batch of results in one statement, each as {@link #decide(UUID, String, UUID, String, String, byte[])}
+     * would; returns the ids this call decided (the others already had a result). The ids must be distinct: PostgreSQL
+     * cannot update one row twice in one statement (the caller keeps the first result of a command).
+     */
+    public java.util.Set<UUID> decideAll(List<Decision> batch) {
+        java.util.Set<UUID> decided = new java.util.HashSet<>();
+        if (batch.isEmpty()) {
+            return decided;
+        }
+        String sql = "INSERT INTO commands (command_id, tenant, guid, action, state, status, result)"
+                + " SELECT d.id, d.tenant, d.guid, d.action, 'terminal', d.status, d.result"
+                + " FROM unnest(?::uuid[], ?::varchar[], ?::uuid[], ?::varchar[], ?::varchar[], ?::bytea[])"
+                + " AS d(id, tenant, guid, action, status, result)"
+                + " ON CONFLICT (command_id) DO UPDATE SET state = 'terminal', status = excluded.status, result = excluded.result,"
+                + " published = false WHERE commands.state <> 'terminal' RETURNING command_id";
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setArray(1, c.createArrayOf("uuid", batch.stream().map(Decision::commandId).toArray()));
+            st.setArray(2, c.createArrayOf("varchar", batch.stream().map(Decision::tenant).toArray()));
+            st.setArray(3, c.createArrayOf("uuid", batch.stream().map(Decision::guid).toArray()));
+            st.setArray(4, c.createArrayOf("varchar", batch.stream().map(Decision::action).toArray()));
+            st.setArray(5, c.createArrayOf("varchar", batch.stream().map(Decision::status).toArray()));
+            st.setArray(6, c.createArrayOf("bytea", batch.stream().map(Decision::result).toArray(byte[][]::new)));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    decided.add(rs.getObject(1, UUID.class));
+                }
+            }
+            return decided;
+        } catch (SQLException e) {
+            throw new LedgerException("could not decide a batch of " + batch.size() + " results", e);
+        }
+    }
+
     /**
      * Takes up to {@code limit} forwarded commands whose deadline passed or whose gateway's heartbeat lapsed,
      * for the caller to decide. Several routers may read the same rows; {@link #decide} lets only one of
@@ -198,10 +236,22 @@ public final class CommandLedger {
         if (commandIds.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement st = c.prepareStatement("UPDATE commands SET published = true WHERE command_id = ANY (?)")) {
-            st.setArray(1, c.createArrayOf("uuid", commandIds.toArray()));
-            st.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lazy = c.prepareStatement("SET LOCAL synchronous_commit TO off");
+                 PreparedStatement st = c.prepareStatement("UPDATE commands SET published = true WHERE command_id = ANY (?)")) {
+                // no wait for the disk: if a crash loses this mark, the sweeper publishes the same result again
+                // (same result id, consumers drop it), which is what "published" exists to allow
+                lazy.execute();
+                st.setArray(1, c.createArrayOf("uuid", commandIds.toArray()));
+                st.executeUpdate();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         } catch (SQLException e) {
             throw new LedgerException("could not mark results published", e);
         }

@@ -1,8 +1,13 @@
 package org.amtbus.router;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import org.amtbus.platform.kafka.ConsumerLoop;
 import org.amtbus.schemas.SchemaType;
 import org.amtbus.schemas.SchemaValidator;
@@ -11,6 +16,8 @@ import org.amtbus.schemas.model.CommandResult;
 import org.amtbus.schemas.topic.KafkaTopics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,18 +42,39 @@ public final class GatewayResults extends ConsumerLoop {
         this.metrics = Objects.requireNonNull(metrics);
     }
 
+    /** A poll's results are decided with one ledger statement, not one round trip each. */
     @Override
-    protected void handle(ConsumerRecord<String, byte[]> record) {
-        Validation v = validator.validate(SchemaType.COMMAND_RESULT, record.value() == null ? new byte[0] : record.value());
-        if (!(v instanceof Validation.Valid valid) || !(valid.payload() instanceof CommandResult result)) {
-            metrics.counter("amtbus.router.gateway-results.invalid").increment();
-            LOG.warn("skipping an invalid gateway result [partition: {}, offset: {}]", record.partition(), record.offset());
+    protected void handleBatch(ConsumerRecords<String, byte[]> records) {
+        List<CommandResult> valid = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Validation v = validator.validate(SchemaType.COMMAND_RESULT, record.value() == null ? new byte[0] : record.value());
+            if (v instanceof Validation.Valid ok && ok.payload() instanceof CommandResult result) {
+                valid.add(result);
+            } else {
+                metrics.counter("amtbus.router.gateway-results.invalid").increment();
+                LOG.warn("skipping an invalid gateway result [partition: {}, offset: {}]", record.partition(), record.offset());
+            }
+        }
+        if (valid.isEmpty()) {
             return;
         }
-        if (!results.decideReported(result, "reported")) {
-            LOG.info("late result not published, the command was already answered [command: {}, status: {}]",
-                    result.commandId(), result.status().wireName());
+        List<CommandResult> published = results.decideReportedAll(valid, "reported");
+        if (published.size() < valid.size()) {
+            Set<UUID> out = new HashSet<>();
+            published.forEach(r -> out.add(r.commandId()));
+            for (CommandResult r : valid) {
+                if (!out.remove(r.commandId())) {
+                    LOG.info("late result not published, the command was already answered [command: {}, status: {}]",
+                            r.commandId(), r.status().wireName());
+                }
+            }
         }
+    }
+
+    @Override
+    protected void handle(ConsumerRecord<String, byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        handleBatch(new ConsumerRecords<>(Map.of(tp, List.of(record)), Map.of()));
     }
 
     @Override

@@ -69,17 +69,41 @@ public final class TerminalResults {
         return true;
     }
 
-    /** A result a gateway reported; false if the command already had one (e.g. the deadline passed first). */
-    public boolean decideReported(CommandResult result, String action) {
-        byte[] bytes = Json.write(result);
-        if (!ledger.decide(result.commandId(), result.tenant().value(), result.guid().toUuid(), action,
-                result.status().wireName(), bytes)) {
-            metrics.counter("amtbus.router.results.late").increment();
-            return false;
+    /**
+     * Results gateways reported, decided in one ledger statement: as {@link #decideReported} for each, in order. A
+     * command's first result in the batch is the one that can win; a later one for the same command is late. Returns
+     * the results that were published.
+     */
+    public List<CommandResult> decideReportedAll(List<CommandResult> reported, String action) {
+        java.util.Map<UUID, CommandResult> first = new java.util.LinkedHashMap<>();
+        java.util.Map<UUID, byte[]> bytes = new java.util.HashMap<>();
+        int repeats = 0;
+        for (CommandResult r : reported) {
+            if (first.putIfAbsent(r.commandId(), r) != null) {
+                repeats++;
+            }
         }
-        publish(result.commandId(), result.guid().value(), bytes, false);
-        metrics.counter("amtbus.router.results", "status", result.status().wireName(), "by", "gateway").increment();
-        return true;
+        List<CommandLedger.Decision> decisions = new ArrayList<>(first.size());
+        for (CommandResult r : first.values()) {
+            byte[] b = Json.write(r);
+            bytes.put(r.commandId(), b);
+            decisions.add(new CommandLedger.Decision(r.commandId(), r.tenant().value(), r.guid().toUuid(), action,
+                    r.status().wireName(), b));
+        }
+        java.util.Set<UUID> decided = ledger.decideAll(decisions);
+        List<CommandResult> published = new ArrayList<>(decided.size());
+        for (CommandResult r : first.values()) {
+            if (decided.contains(r.commandId())) {
+                publish(r.commandId(), r.guid().value(), bytes.get(r.commandId()), false);
+                metrics.counter("amtbus.router.results", "status", r.status().wireName(), "by", "gateway").increment();
+                published.add(r);
+            }
+        }
+        int late = repeats + first.size() - decided.size();
+        if (late > 0) {
+            metrics.counter("amtbus.router.results.late").increment(late);
+        }
+        return published;
     }
 
     /** Publishes a result decided earlier (a repeated command id, or one a crash left unpublished). */

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.amtbus.platform.audit.AuditLog;
 import org.amtbus.platform.kafka.ConsumerLoop;
 import org.amtbus.schemas.Json;
 import org.amtbus.schemas.model.AuditEvent;
@@ -17,6 +18,7 @@ import org.amtbus.schemas.model.ProvisioningRequest;
 import org.amtbus.schemas.model.ProvisioningStatus;
 import org.amtbus.schemas.topic.BridgeHeaders;
 import org.amtbus.schemas.topic.KafkaTopics;
+import org.amtbus.schemas.topic.MqttTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -28,11 +30,14 @@ import org.slf4j.LoggerFactory;
  * {@code amtbus/v1/{tenant}/provisioning/requests} there, stamped with the publisher) and applies each on a
  * virtual thread, at most {@code maxConcurrent} at a time (the loop waits for a free slot). Statuses on the
  * same topic are skipped by their {@code schema}. A request whose tenant differs from the bridge's tenant
- * header, or that does not parse, is dropped with a log line (its device cannot be told). A request for a
- * device with no agent relay gets a {@code failed} status.
+ * header, or that does not parse, is dropped with a log line (its device cannot be told). A request whose
+ * publisher (the bridge's principal header) may not publish on the tenant's request topic now, or that carries
+ * no principal, is refused ({@link RequestAuthorizer}): a {@code failed} status at step {@code authorize} and an
+ * {@code acl.denied} audit event. A request for a device with no agent relay gets a {@code failed} status.
  *
  * <p>Delivery: the offset is committed once a request is handed to its thread, so a crash mid-run loses
- * the request (the run row stays {@code running}; deactivate the device to clear it).
+ * the request; its run row stays {@code running} without a heartbeat, and {@link StaleRuns} on a live worker
+ * rolls it back and reports it {@code failed} / {@code rolled-back}.
  */
 public final class ProvisioningRequests extends ConsumerLoop {
 
@@ -41,12 +46,18 @@ public final class ProvisioningRequests extends ConsumerLoop {
     private final ProvisioningWorker worker;
     private final DeviceChannels channels;
     private final StatusPublisher status;
+    private final RequestAuthorizer authorizer;
+    private final AuditLog audit;
     private final Semaphore slots;
+    private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong invalid = new java.util.concurrent.atomic.AtomicLong();
     private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
 
     public ProvisioningRequests(Consumer<String, byte[]> consumer, ProvisioningWorker worker, DeviceChannels channels,
-                                StatusPublisher status, int maxConcurrent) {
+                                StatusPublisher status, RequestAuthorizer authorizer, AuditLog audit, int maxConcurrent) {
         super(consumer, List.of(KafkaTopics.PROVISIONING), "provisioning-requests");
+        this.authorizer = Objects.requireNonNull(authorizer);
+        this.audit = Objects.requireNonNull(audit);
         this.worker = Objects.requireNonNull(worker);
         this.channels = Objects.requireNonNull(channels);
         this.status = Objects.requireNonNull(status);
@@ -66,18 +77,26 @@ public final class ProvisioningRequests extends ConsumerLoop {
             }
             request = Json.read(record.value(), ProvisioningRequest.class);
         } catch (IOException | RuntimeException e) {
+            invalid.incrementAndGet();
             LOG.warn("event=provisioning.request-invalid partition={} offset={} reason={}", record.partition(), record.offset(),
                     e.getClass().getSimpleName());
             return;
         }
         Optional<String> tenant = header(record, BridgeHeaders.TENANT);
         if (tenant.isPresent() && !tenant.get().equals(request.tenant().value())) {
+            invalid.incrementAndGet();
             LOG.warn("event=provisioning.request-refused request={} reason=tenant-mismatch topicTenant={} payloadTenant={}",
                     request.id(), tenant.get(), request.tenant().value());
             return;
         }
-        AuditEvent.Actor actor = header(record, BridgeHeaders.PRINCIPAL).filter(p -> !p.isEmpty())
-                .map(AuditEvent.Actor::user).orElse(AuditEvent.Actor.service("kafka"));
+        Optional<String> principal = header(record, BridgeHeaders.PRINCIPAL).filter(p -> !p.isEmpty());
+        AuditEvent.Actor actor = principal.filter(p -> p.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")).map(AuditEvent.Actor::user)
+                .orElse(AuditEvent.Actor.system("unidentified-publisher"));
+        String refusal = authorizer.refusal(request.tenant(), principal);
+        if (refusal != null) {
+            refuse(request, actor, refusal);
+            return;
+        }
         try {
             slots.acquire();
         } catch (InterruptedException e) {
@@ -91,6 +110,28 @@ public final class ProvisioningRequests extends ConsumerLoop {
                 slots.release();
             }
         });
+    }
+
+    /** Requests refused because their publisher may not ask (or is unknown or absent). */
+    public long refusedCount() {
+        return refused.get();
+    }
+
+    /** Requests dropped because they did not parse or named another tenant than their topic. */
+    public long invalidCount() {
+        return invalid.get();
+    }
+
+    private void refuse(ProvisioningRequest request, AuditEvent.Actor actor, String reason) {
+        refused.incrementAndGet();
+        LOG.warn("event=provisioning.request-refused request={} guid={} tenant={} reason=\"{}\"", request.id(),
+                request.guid().value(), request.tenant().value(), reason);
+        audit.event("acl.denied").actor(actor).tenant(request.tenant())
+                .target(new MqttTopic.ProvisioningRequestsTopic(request.tenant()).name())
+                .outcome(AuditEvent.Outcome.DENIED).reason(reason).detail("protocol", "kafka")
+                .detail("requestId", request.id().toString()).detail("guid", request.guid().value())
+                .detail("profile", request.profile()).emit();
+        status.terminal(request.id(), request.tenant(), request.guid(), "authorize", ProvisioningStatus.State.FAILED, reason);
     }
 
     private void apply(ProvisioningRequest request, AuditEvent.Actor actor) {

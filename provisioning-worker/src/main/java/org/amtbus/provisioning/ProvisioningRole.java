@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.amtbus.acl.level.AccessLoader;
 import org.amtbus.platform.audit.AuditLog;
 import org.amtbus.platform.device.DeviceRegistry;
 import org.amtbus.platform.device.DeviceSecrets;
@@ -24,12 +25,26 @@ public final class ProvisioningRole implements AutoCloseable {
 
     public static final String GROUP = "amtbus-provisioning";
 
-    /** @param maxConcurrent requests applied at once per node (each holds a database connection at times) */
-    public record Settings(int maxConcurrent) {
+    /**
+     * @param maxConcurrent requests applied at once per node (each holds a database connection at times)
+     * @param runLease      a running run without a heartbeat for this long is rolled back by a live worker
+     *                      ({@link StaleRuns}); 5 s to 1 h
+     */
+    public record Settings(int maxConcurrent, Duration runLease) {
+        /** The default lease: four missed heartbeats of 15 s. */
+        public static final Duration DEFAULT_RUN_LEASE = Duration.ofSeconds(60);
+
         public Settings {
             if (maxConcurrent < 1 || maxConcurrent > 256) {
                 throw new IllegalArgumentException("provisioning.maxConcurrent must be 1-256");
             }
+            if (runLease.compareTo(Duration.ofSeconds(2)) < 0 || runLease.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("provisioning.runLease must be 2 s to 1 h");
+            }
+        }
+
+        public Settings(int maxConcurrent) {
+            this(maxConcurrent, DEFAULT_RUN_LEASE);
         }
 
         public static Settings defaults() {
@@ -40,41 +55,49 @@ public final class ProvisioningRole implements AutoCloseable {
     private final ProvisioningWorker worker;
     private final ProfileAdmin admin;
     private final ProvisioningRequests requests;
+    private final StaleRuns staleRuns;
     private final Producer<String, byte[]> producer;
 
-    private ProvisioningRole(ProvisioningWorker worker, ProfileAdmin admin, ProvisioningRequests requests,
+    private ProvisioningRole(ProvisioningWorker worker, ProfileAdmin admin, ProvisioningRequests requests, StaleRuns staleRuns,
                              Producer<String, byte[]> producer) {
         this.worker = worker;
         this.admin = admin;
         this.requests = requests;
+        this.staleRuns = staleRuns;
         this.producer = producer;
     }
 
     /**
      * Starts the role.
      *
+     * @param access   accounts and grants, to re-authorize each request's publisher ({@link RequestAuthorizer})
      * @param nodeCa   the node CA: the root devices trust for CIRA unless a profile names another
      * @param channels the agent relay ({@link DeviceChannels#NONE} until it exists)
      * @throws IllegalStateException when the request topic is not assigned within 60 s
      */
     public static ProvisioningRole start(Settings settings, DataSource database, SecretStore secrets, KafkaClients kafka,
-                                         AuditLog audit, X509Certificate nodeCa, DeviceChannels channels, Clock clock) {
+                                         AuditLog audit, AccessLoader access, X509Certificate nodeCa, DeviceChannels channels,
+                                         Clock clock) {
         Objects.requireNonNull(settings);
         ProfileStore profiles = new ProfileStore(database);
         DomainStore domains = new DomainStore(database, secrets);
         Producer<String, byte[]> producer = kafka.producer("provisioning");
         StatusPublisher status = new StatusPublisher(producer, clock);
-        ProvisioningWorker worker = new ProvisioningWorker(profiles, domains, new ProvisioningRuns(database),
+        ProvisioningRuns runs = new ProvisioningRuns(database);
+        ProvisioningWorker worker = new ProvisioningWorker(profiles, domains, runs,
                 new DeviceRegistry(database), new DeviceSecrets(secrets), status, audit, nodeCa, clock);
+        // runs left behind by a dead worker are rolled back from the start on, before new requests arrive
+        StaleRuns staleRuns = new StaleRuns(worker, runs, channels, settings.runLease()).start();
         ProvisioningRequests requests = new ProvisioningRequests(kafka.consumer(GROUP, KafkaClients.OffsetReset.EARLIEST),
-                worker, channels, status, settings.maxConcurrent());
+                worker, channels, status, new RequestAuthorizer(access), audit, settings.maxConcurrent());
         requests.start();
         if (!requests.awaitReady(Duration.ofSeconds(60))) {
             requests.close();
+            staleRuns.close();
             producer.close();
             throw new IllegalStateException("the provisioning request topic was not assigned within 60 s");
         }
-        return new ProvisioningRole(worker, new ProfileAdmin(profiles, domains, audit), requests, producer);
+        return new ProvisioningRole(worker, new ProfileAdmin(profiles, domains, audit), requests, staleRuns, producer);
     }
 
     /** Applies profiles and deactivates devices (the CLI's {@code amtbus provision} / {@code deprovision}). */
@@ -87,9 +110,25 @@ public final class ProvisioningRole implements AutoCloseable {
         return admin;
     }
 
+    /** Requests refused by re-authorization (metric {@code amtbus.provisioning.requests.refused}). */
+    public long refusedRequests() {
+        return requests.refusedCount();
+    }
+
+    /** Requests dropped as unreadable or naming another tenant than their topic. */
+    public long invalidRequests() {
+        return requests.invalidCount();
+    }
+
+    /** Runs of dead workers this node rolled back. */
+    public long recoveredRuns() {
+        return staleRuns.recoveredCount();
+    }
+
     @Override
     public void close() {
         requests.close();
+        staleRuns.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -17,7 +17,9 @@ import org.amtbus.schemas.model.TenantId;
  * Which devices the worker holds (table {@code provisioning_runs}): one row per device, {@code running}
  * while a request is applied, {@code provisioned} once it succeeded. The row is the lock that makes a
  * second concurrent request for the device refused and a repeated one answered without redoing.
- * Blocking JDBC.
+ * A running row names its worker, the step it is at and a heartbeat the worker refreshes; a row whose
+ * heartbeat is older than the lease is stale and taken over by exactly one live worker ({@link #takeOverStale}).
+ * Times are the database's ({@code now()}), so workers on different hosts agree. Blocking JDBC.
  */
 public final class ProvisioningRuns {
 
@@ -33,16 +35,21 @@ public final class ProvisioningRuns {
         this.dataSource = Objects.requireNonNull(dataSource);
     }
 
-    /** Takes the device for a request: empty when taken, else the run that holds it (nothing changed). */
-    public Optional<Run> claim(Run run) {
-        String sql = "INSERT INTO provisioning_runs (guid, tenant, profile, state, request_id, control_mode)"
-                + " VALUES (?, ?, ?, 'running', ?, ?) ON CONFLICT (guid) DO NOTHING";
+    /** A running row whose worker stopped: the run, and the step its worker had reached. */
+    public record Stale(Run run, String step) {
+    }
+
+    /** Takes the device for a request on behalf of {@code worker}: empty when taken, else the run that holds it. */
+    public Optional<Run> claim(Run run, String worker) {
+        String sql = "INSERT INTO provisioning_runs (guid, tenant, profile, state, request_id, control_mode, worker)"
+                + " VALUES (?, ?, ?, 'running', ?, ?, ?) ON CONFLICT (guid) DO NOTHING";
         try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
             st.setObject(1, run.guid().toUuid());
             st.setString(2, run.tenant().value());
             st.setString(3, run.profile());
             st.setObject(4, run.requestId());
             st.setString(5, run.controlMode().wireName());
+            st.setString(6, worker);
             if (st.executeUpdate() == 1) {
                 return Optional.empty();
             }
@@ -51,6 +58,54 @@ public final class ProvisioningRuns {
         }
         return Optional.of(find(run.guid()).orElseThrow(() ->
                 new ProvisioningStoreException("the run of device " + run.guid() + " vanished while claiming", null)));
+    }
+
+    /** Records the step a running run has reached (what a recovery must undo), refreshing its heartbeat. */
+    public void step(DeviceGuid guid, String step) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "UPDATE provisioning_runs SET step = ?, heartbeat_at = now() WHERE guid = ? AND state = 'running'")) {
+            st.setString(1, step);
+            st.setObject(2, guid.toUuid());
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new ProvisioningStoreException("could not record the step of device " + guid, e);
+        }
+    }
+
+    /** Refreshes the heartbeat of {@code worker}'s running runs of these devices. */
+    public void heartbeat(String worker, java.util.Collection<DeviceGuid> guids) {
+        if (guids.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "UPDATE provisioning_runs SET heartbeat_at = now() WHERE guid = ANY (?) AND state = 'running' AND worker = ?")) {
+            st.setArray(1, c.createArrayOf("uuid", guids.stream().map(DeviceGuid::toUuid).toArray()));
+            st.setString(2, worker);
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new ProvisioningStoreException("could not refresh the provisioning heartbeat", e);
+        }
+    }
+
+    /**
+     * Takes over one running run whose heartbeat is older than {@code lease}, for {@code worker} (its heartbeat
+     * restarts, so a recovery that cannot finish is retried a lease later); empty when there is none. Two
+     * workers never take the same run.
+     */
+    public Optional<Stale> takeOverStale(String worker, java.time.Duration lease) {
+        String sql = "UPDATE provisioning_runs SET worker = ?, heartbeat_at = now() WHERE guid = ("
+                + " SELECT guid FROM provisioning_runs WHERE state = 'running' AND heartbeat_at < now() - make_interval(secs => ?)"
+                + " ORDER BY heartbeat_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                + " RETURNING guid, tenant, profile, state, request_id, control_mode, step";
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, worker);
+            st.setDouble(2, lease.toMillis() / 1000.0);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(new Stale(run(rs), rs.getString("step"))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new ProvisioningStoreException("could not look for stale provisioning runs", e);
+        }
     }
 
     public void markProvisioned(DeviceGuid guid) {
@@ -71,13 +126,17 @@ public final class ProvisioningRuns {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Run(guid, new TenantId(rs.getString("tenant")), rs.getString("profile"),
-                        "running".equals(rs.getString("state")) ? State.RUNNING : State.PROVISIONED,
-                        rs.getObject("request_id", UUID.class), ControlMode.of(rs.getString("control_mode"))));
+                return Optional.of(run(rs));
             }
         } catch (SQLException e) {
             throw new ProvisioningStoreException("could not read the run of device " + guid, e);
         }
+    }
+
+    private static Run run(ResultSet rs) throws SQLException {
+        return new Run(DeviceGuid.of(rs.getObject("guid", UUID.class)), new TenantId(rs.getString("tenant")), rs.getString("profile"),
+                "running".equals(rs.getString("state")) ? State.RUNNING : State.PROVISIONED,
+                rs.getObject("request_id", UUID.class), ControlMode.of(rs.getString("control_mode")));
     }
 
     private boolean update(String sql, DeviceGuid guid) {

@@ -4,10 +4,13 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.amtbus.platform.audit.AuditLog;
 import org.amtbus.platform.device.DeviceEnrollment;
 import org.amtbus.platform.device.DeviceRegistry;
@@ -24,6 +27,7 @@ import org.amtbus.schemas.model.DeviceGuid;
 import org.amtbus.schemas.model.ProvisioningRequest;
 import org.amtbus.schemas.model.ProvisioningStatus;
 import org.amtbus.schemas.model.TenantId;
+import org.amtbus.wsman.activation.ActivationStep;
 import org.amtbus.wsman.activation.ActivationSteps;
 import org.amtbus.wsman.activation.StepOutcome;
 import org.amtbus.wsman.client.FailureKind;
@@ -73,6 +77,12 @@ public final class ProvisioningWorker {
     private final X509Certificate nodeCa;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    /** Names this worker in the run rows it holds; its heartbeat keeps them from being taken over. */
+    private final String workerId = "worker-" + UUID.randomUUID();
+    /** Devices this worker is applying a request to now (their run rows get its heartbeat). */
+    private final Set<DeviceGuid> active = ConcurrentHashMap.newKeySet();
+    /** Steps at which the device may have been activated already (a recovery must ask it). */
+    private static final Set<String> DEVICE_STEPS = Set.of("activate", "mebx", "consent", "network", "cira");
 
     /**
      * @param nodeCa the CA our CIRA gateway's certificate comes from: the root devices trust for CIRA unless
@@ -164,6 +174,74 @@ public final class ProvisioningWorker {
         return outcome;
     }
 
+    /** This worker's name in the run rows it holds. */
+    public String workerId() {
+        return workerId;
+    }
+
+    /** The devices this worker is applying a request to now (a snapshot), for its heartbeat. */
+    public Set<DeviceGuid> activeDevices() {
+        return Set.copyOf(active);
+    }
+
+    /**
+     * Rolls back a run whose worker stopped mid-run ({@link ProvisioningRuns#takeOverStale}): from the step it
+     * had reached, {@code Unprovision} if the device reports it is activated (over {@code device}, with the
+     * stored admin password), then the registration, the secrets and the run row. Ends in a {@code failed}
+     * and a {@code rolled-back} status (step {@code recovery}) and a {@code profile.applied} failure event.
+     *
+     * @param device the agent relay now, if any: a run past {@code secrets} is not touched without it
+     * @return false when the run must wait (no relay, or the device could not be unprovisioned): its row stays
+     *         and is taken over again a lease later
+     */
+    public boolean recover(ProvisioningRuns.Stale stale, Optional<Transport> device) {
+        ProvisioningRuns.Run run = stale.run();
+        DeviceGuid guid = run.guid();
+        boolean mayBeActivated = DEVICE_STEPS.contains(stale.step());
+        List<String> undone = new ArrayList<>();
+        if (mayBeActivated) {
+            Optional<Secret> admin = secrets.get(guid, DeviceSecrets.Kind.AMT_ADMIN_PASSWORD);
+            if (device.isEmpty() || admin.isEmpty()) {
+                LOG.warn("event=provisioning.recovery-deferred guid={} step={} reason={}", guid.value(), stale.step(),
+                        device.isEmpty() ? "no agent relay" : "no admin password stored");
+                return false;
+            }
+            ActivationSteps amt = steps(device.get(), guid, admin.get());
+            StepOutcome<org.amtbus.wsman.activation.ProvisioningStatus> state = amt.readProvisioningStatus();
+            if (state instanceof StepOutcome.Failed<?> f) {
+                LOG.warn("event=provisioning.recovery-deferred guid={} step={} reason=\"{}\"", guid.value(), stale.step(), f.reason());
+                return false;
+            }
+            if (!((StepOutcome.Done<org.amtbus.wsman.activation.ProvisioningStatus>) state).value().preProvisioning()) {
+                if (amt.unprovision() instanceof StepOutcome.Failed<Void> f) {
+                    LOG.warn("event=provisioning.recovery-deferred guid={} step={} reason=\"{}\"", guid.value(), stale.step(),
+                            f.reason());
+                    return false;
+                }
+                undone.add("activation");
+            }
+        }
+        if (mayBeActivated || stale.step().equals("secrets")) {
+            if (registry.find(guid).filter(d -> d.tenant().equals(run.tenant())).isPresent()) {
+                enrollment.remove(guid, AuditEvent.Actor.system(workerId));
+                undone.add("registration and secrets");
+            }
+        }
+        runs.release(guid);
+        undone.add("run");
+        String reason = "the worker applying request " + run.requestId() + " stopped at step " + stale.step();
+        status.terminal(run.requestId(), run.tenant(), guid, "recovery", ProvisioningStatus.State.FAILED, reason);
+        status.terminal(run.requestId(), run.tenant(), guid, "rollback", ProvisioningStatus.State.ROLLED_BACK,
+                "undone: " + String.join(", ", undone));
+        audit.event("profile.applied").actor(AuditEvent.Actor.system(workerId)).tenant(run.tenant())
+                .target("device:" + guid.value()).outcome(AuditEvent.Outcome.FAILURE).reason(reason)
+                .detail("profile", run.profile()).detail("step", stale.step()).detail("requestId", run.requestId().toString())
+                .detail("recovered", "true").emit();
+        LOG.info("event=provisioning.recovered guid={} step={} request={} undone=\"{}\"", guid.value(), stale.step(),
+                run.requestId(), String.join(", ", undone));
+        return true;
+    }
+
     private ActivationSteps steps(Transport device, DeviceGuid guid, Secret adminPassword) {
         Password password = DevicePasswords.password(adminPassword);
         WsmanClient client = new WsmanClient(device, new DigestClient(ActivationSteps.ADMIN_USER, password, random),
@@ -179,6 +257,8 @@ public final class ProvisioningWorker {
         final AuditEvent.Actor actor;
         final DeviceGuid guid;
         final Rollback rollback = new Rollback();
+        /** Whether this run holds the device's run row (and so its heartbeat). */
+        boolean claimed;
 
         Run(ProvisioningRequest request, DeviceReport report, Transport device, AuditEvent.Actor actor) {
             this.request = request;
@@ -189,6 +269,16 @@ public final class ProvisioningWorker {
         }
 
         ProvisioningOutcome execute() {
+            try {
+                return applySteps();
+            } finally {
+                if (claimed) {
+                    active.remove(guid);
+                }
+            }
+        }
+
+        private ProvisioningOutcome applySteps() {
             String step = "profile";
             try {
                 Profile profile = profiles.find(request.tenant(), request.profile()).orElseThrow(() -> new StepFailure("profile",
@@ -233,8 +323,10 @@ public final class ProvisioningWorker {
                         ? amt.activateAdminControlMode(admin, certificate.get().key(), certificate.get().leafToRoot())
                         : amt.activateClientControlMode(admin);
                 if (activated instanceof StepOutcome.Failed<Void> f) {
-                    if (f.kind() != FailureKind.DEVICE_REFUSED) {
-                        // the answer was lost: the device may be activated with the new password
+                    if (f.kind() != FailureKind.DEVICE_REFUSED && (f.step() == ActivationStep.SETUP_CLIENT_CONTROL
+                            || f.step() == ActivationStep.ADMIN_SETUP)) {
+                        // the setup's answer was lost: the device may be activated with the new password
+                        // (a failure before the setup, e.g. the agent gone at the first read, activated nothing)
                         rollback.add("activation", () -> unprovision(passwords.admin()));
                     }
                     throw failure(step, f);
@@ -248,6 +340,23 @@ public final class ProvisioningWorker {
                     if (mebx instanceof StepOutcome.Failed<Void> f) {
                         throw failure(step, f);
                     }
+                }
+
+                if (profile.controlMode() == ControlMode.ACM) {
+                    // CCM always requires consent (firmware refuses anything else), so only ACM applies the profile's
+                    step = "consent";
+                    running(step);
+                    StepOutcome<Void> consent = amt.configureUserConsent(profile.userConsent().optInRequired());
+                    if (consent instanceof StepOutcome.Failed<Void> f) {
+                        throw failure(step, f);
+                    }
+                }
+
+                step = "network";
+                running(step);
+                StepOutcome<Void> network = amt.configureWiredNetwork(profile.network().wired());
+                if (network instanceof StepOutcome.Failed<Void> f) {
+                    throw failure(step, f);
                 }
 
                 step = "cira";
@@ -276,8 +385,10 @@ public final class ProvisioningWorker {
         /** Empty when the device is now ours to provision; else how the request ends without touching it. */
         private Optional<ProvisioningOutcome> claim(Profile profile) {
             Optional<ProvisioningRuns.Run> held = runs.claim(new ProvisioningRuns.Run(guid, request.tenant(), profile.name(),
-                    ProvisioningRuns.State.RUNNING, request.id(), profile.controlMode()));
+                    ProvisioningRuns.State.RUNNING, request.id(), profile.controlMode()), workerId);
             if (held.isEmpty()) {
+                claimed = true;
+                active.add(guid);
                 return Optional.empty();
             }
             ProvisioningRuns.Run other = held.get();
@@ -325,6 +436,7 @@ public final class ProvisioningWorker {
         }
 
         private void running(String step) {
+            runs.step(guid, step);
             status.progress(request.id(), request.tenant(), guid, step, ProvisioningStatus.State.RUNNING);
         }
 

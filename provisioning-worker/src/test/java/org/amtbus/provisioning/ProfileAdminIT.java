@@ -3,18 +3,10 @@ package org.amtbus.provisioning;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.amtbus.platform.audit.AuditLog;
-import org.amtbus.platform.db.Database;
 import org.amtbus.platform.kafka.KafkaClients;
-import org.amtbus.platform.kafka.Topics;
 import org.amtbus.platform.secret.SealedFileSecretStore;
-import org.amtbus.platform.testing.SharedKafka;
-import org.amtbus.platform.testing.SharedPostgres;
-import org.amtbus.platform.testing.TestDirectories;
 import org.amtbus.platform.testing.TopicWatch;
 import org.amtbus.provisioning.profile.CiraPolicy;
 import org.amtbus.provisioning.profile.ControlMode;
@@ -29,7 +21,7 @@ import org.amtbus.schemas.Json;
 import org.amtbus.schemas.model.AuditEvent;
 import org.amtbus.schemas.model.TenantId;
 import org.amtbus.schemas.topic.KafkaTopics;
-import org.apache.kafka.clients.producer.Producer;
+import org.amtbus.sim.amt.ProvisioningPki;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,38 +32,27 @@ class ProfileAdminIT {
     private static final TenantId TENANT = new TenantId("globex");
     private static final AuditEvent.Actor BOB = AuditEvent.Actor.user("bob");
     private static final String PFX_PASSWORD = "Domain-Pfx-Pa55!";
-    private static Path dir;
-    private static Database database;
+    private static ProvisioningFixture fixture;
     private static SealedFileSecretStore secrets;
     private static KafkaClients kafka;
-    private static Producer<String, byte[]> producer;
     private static ProfileAdmin admin;
 
     @BeforeAll
     static void start() {
-        dir = TestDirectories.newTemporary("amtbus-profiles-");
-        database = SharedPostgres.newDatabase().migrated();
-        secrets = SealedFileSecretStore.open(dir.resolve("secrets"));
-        kafka = SharedKafka.clients();
-        try (var a = kafka.admin()) {
-            new Topics(a, Topics.Settings.embedded()).createAll();
-        }
-        producer = kafka.producer("test");
-        admin = new ProfileAdmin(new ProfileStore(database.dataSource()), new DomainStore(database.dataSource(), secrets),
-                new AuditLog(producer, Clock.systemUTC(), "profiles-it"));
+        fixture = new ProvisioningFixture("profiles-it");
+        secrets = fixture.secrets;
+        kafka = fixture.kafka;
+        admin = fixture.profileAdmin();
     }
 
     @AfterAll
     static void stop() {
-        producer.close();
-        secrets.close();
-        database.close();
-        TestDirectories.deleteRecursively(dir);
+        fixture.close();
     }
 
     @Test
     void aProfileIsCreatedChangedListedShownAndDeletedWithAnAuditEventForEachChange() {
-        TestPki pki = new TestPki("mps.globex.example");
+        ProvisioningPki pki = new ProvisioningPki("mps.globex.example");
         Profile profile = new Profile("branch", TENANT, ControlMode.ACM,
                 new CiraPolicy("mps.globex.example", 4433, Optional.of("mps.globex.example"), Optional.of(pki.root), 60, false),
                 UserConsent.KVM, NetworkSettings.staticAddress("10.1.2.3", 24, "10.1.2.1", List.of("10.1.2.53")),
@@ -102,7 +83,7 @@ class ProfileAdminIT {
 
     @Test
     void aDomainKeepsItsPfxInTheSecretStoreAndNoReadReturnsIt() {
-        TestPki pki = new TestPki("prov.globex.example");
+        ProvisioningPki pki = new ProvisioningPki("prov.globex.example");
         byte[] pfx = pki.pfx(PFX_PASSWORD.toCharArray());
         try (var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, AuditEvent.class)) {
             Domain domain = admin.putDomain("globex-prov", TENANT, "Globex.Example.", pfx.clone(), PFX_PASSWORD.toCharArray(), BOB);
@@ -128,7 +109,7 @@ class ProfileAdminIT {
 
     @Test
     void aPfxThatDoesNotOpenOrDoesNotCoverTheSuffixIsRefusedAndNothingIsStored() {
-        TestPki pki = new TestPki("prov.initech.example");
+        ProvisioningPki pki = new ProvisioningPki("prov.initech.example");
         try (var audit = TopicWatch.open(kafka, KafkaTopics.AUDIT, AuditEvent.class)) {
             assertThatThrownBy(() -> admin.putDomain("initech", TENANT, "initech.example", pki.pfx(PFX_PASSWORD.toCharArray()),
                     "Wrong-Passw0rd!".toCharArray(), BOB))

@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Set;
 import org.amtbus.provisioning.profile.ProvisioningCertificate;
+import org.amtbus.sim.amt.ProvisioningPki;
 import org.junit.jupiter.api.Test;
 
 class ProvisioningCertificateTest {
-    private static final TestPki PKI = new TestPki("prov.corp.example");
+    private static final ProvisioningPki PKI = new ProvisioningPki("prov.corp.example");
 
     @Test
     void aPfxOpensWithItsPasswordAndTheChainIsOrderedLeafToRoot() {
@@ -17,7 +18,7 @@ class ProvisioningCertificateTest {
         assertThat(c.leafToRoot()).containsExactly(PKI.leaf, PKI.intermediate, PKI.root);
         assertThat(c.rootSha256()).isEqualTo(PKI.rootSha256());
         assertThat(c.rootTrustedBy(Set.of(PKI.rootSha256().toUpperCase()))).isTrue();
-        assertThat(c.rootTrustedBy(Set.of(TestPki.hash("SHA-1", PKI.root)))).isTrue();
+        assertThat(c.rootTrustedBy(Set.of(ProvisioningPki.hash("SHA-1", PKI.root)))).isTrue();
         assertThat(c.rootTrustedBy(Set.of("00".repeat(32)))).isFalse();
         assertThat(c.coversSuffix("corp.example")).isTrue();
         assertThat(c.coversSuffix("prov.corp.example")).isTrue();

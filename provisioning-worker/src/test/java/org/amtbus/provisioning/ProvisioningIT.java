@@ -71,9 +71,12 @@ import org.amtbus.schemas.topic.KafkaTopics;
 import org.amtbus.sim.amt.AmtWebService;
 import org.amtbus.sim.amt.CiraSettings;
 import org.amtbus.sim.amt.InMemoryTransport;
+import org.amtbus.sim.amt.ProvisioningPki;
 import org.amtbus.sim.amt.ProvisioningRefusal;
 import org.amtbus.sim.amt.SimulatedDevice;
 import org.amtbus.sim.cira.CiraDevice;
+import org.amtbus.wsman.activation.ActivationSteps;
+import org.amtbus.wsman.activation.WiredNetwork;
 import org.amtbus.wsman.client.Transport;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -111,7 +114,7 @@ class ProvisioningIT {
     private static EventLoopGroup devices;
     private static ProvisioningWorker worker;
     private static ProfileAdmin admin;
-    private static TestPki pki;
+    private static ProvisioningPki pki;
     private static ListAppender<ILoggingEvent> logs;
     private final List<CiraDevice> dialled = new ArrayList<>();
 
@@ -147,7 +150,7 @@ class ProvisioningIT {
         worker = new ProvisioningWorker(profiles, domains, new ProvisioningRuns(database.dataSource()), registry, secrets,
                 new StatusPublisher(producer, Clock.systemUTC()), audit, ca.certificate(), Clock.systemUTC());
 
-        pki = new TestPki("amt-prov." + SUFFIX);
+        pki = new ProvisioningPki("amt-prov." + SUFFIX);
         admin.putDomain("corp", TENANT, SUFFIX, pki.pfx(PFX_PASSWORD), PFX_PASSWORD.clone(), OPERATOR);
         admin.putProfile(profile("office-ccm", ControlMode.CCM), OPERATOR);
         admin.putProfile(profile("office-acm", ControlMode.ACM), OPERATOR);
@@ -249,10 +252,14 @@ class ProvisioningIT {
 
             assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
             assertThat(m.device().controlMode()).isEqualTo(SimulatedDevice.ControlMode.CCM);
-            List<JsonNode> seen = statuses.awaitAll("statuses", s -> s.path("guid").asText().equals(m.guid().value()), 5);
+            List<JsonNode> seen = statuses.awaitAll("statuses", s -> s.path("guid").asText().equals(m.guid().value()), 6);
             assertThat(seen).extracting(s -> s.path("step").asText() + ":" + s.path("state").asText())
-                    .containsExactly("accepted:pending", "secrets:running", "activate:running", "cira:running", "done:succeeded");
+                    .containsExactly("accepted:pending", "secrets:running", "activate:running", "network:running", "cira:running",
+                            "done:succeeded");
         }
+        // CCM keeps firmware's consent for everything; the profile's DHCP is what the wired port was told
+        assertThat(m.device().optInRequired()).isEqualTo(ActivationSteps.OPT_IN_ALL);
+        assertThat(m.device().wiredNetwork()).isEqualTo(WiredNetwork.dhcpNetwork());
         assertThat(secrets.get(m.guid(), DeviceSecrets.Kind.MEBX_PASSWORD)).isEmpty();
         assertThat(registry.find(m.guid()).orElseThrow().tags()).containsExactly("office", "sim");
         CiraSettings cira = m.device().ciraSettings().orElseThrow();
@@ -276,8 +283,40 @@ class ProvisioningIT {
         assertThat(m.device().controlMode()).isEqualTo(SimulatedDevice.ControlMode.ACM);
         assertThat(m.device().hasMebxPassword()).isTrue();
         assertThat(secrets.get(m.guid(), DeviceSecrets.Kind.MEBX_PASSWORD)).isPresent();
+        assertThat(m.device().optInRequired()).as("the profile's consent: none").isEqualTo(ActivationSteps.OPT_IN_NONE);
         dialAsConfigured(m);
         assertThat(powerState(m).status()).isEqualTo(CommandResult.Status.SUCCEEDED);
+    }
+
+    @Test
+    void anAcmProfileAppliesItsUserConsentAndStaticNetworkAndDeactivationResetsThem() {
+        // given a profile with KVM consent and a static address
+        admin.putProfile(new Profile("office-static", TENANT, ControlMode.ACM, CiraPolicy.defaults("127.0.0.1", gateway.port()),
+                UserConsent.KVM, NetworkSettings.staticAddress("10.20.30.40", 22, "10.20.28.1", List.of("10.20.28.53", "10.20.28.54")),
+                List.of()), OPERATOR);
+        Machine m = machine();
+        try (var statuses = TopicWatch.open(kafka, KafkaTopics.PROVISIONING, JsonNode.class)) {
+            // when it is applied
+            ProvisioningOutcome outcome = provision(m, "office-static", report(m));
+
+            // then the device holds them, set in their own steps between MEBx and CIRA
+            assertThat(outcome.succeeded()).as(outcome.reason()).isTrue();
+            assertThat(m.device().optInRequired()).isEqualTo(ActivationSteps.OPT_IN_KVM);
+            WiredNetwork wired = m.device().wiredNetwork();
+            assertThat(wired.dhcp()).isFalse();
+            assertThat(wired.address()).hasValue("10.20.30.40");
+            assertThat(wired.subnetMask()).hasValue("255.255.252.0");
+            assertThat(wired.gateway()).hasValue("10.20.28.1");
+            assertThat(wired.dnsServers()).containsExactly("10.20.28.53", "10.20.28.54");
+            List<JsonNode> seen = statuses.awaitAll("statuses", s -> s.path("guid").asText().equals(m.guid().value()), 8);
+            assertThat(seen).extracting(s -> s.path("step").asText()).containsExactly("accepted", "secrets", "activate", "mebx",
+                    "consent", "network", "cira", "done");
+        }
+        // and deactivation (Unprovision) returns them to firmware's defaults
+        assertThat(worker.deactivate(TENANT, m.guid(), m.agent(), OPERATOR).succeeded()).isTrue();
+        assertThat(m.device().optInRequired()).isEqualTo(ActivationSteps.OPT_IN_ALL);
+        assertThat(m.device().wiredNetwork().dhcp()).isTrue();
+        assertNothingLeftBehind(m);
     }
 
     @Test
@@ -340,6 +379,50 @@ class ProvisioningIT {
         ProvisioningOutcome outcome = provision(m, "no-such-profile", report(m));
         assertThat(outcome.result()).isEqualTo(ProvisioningOutcome.Result.REFUSED);
         assertThat(outcome.reason()).isEqualTo("tenant acme has no profile no-such-profile");
+        assertNothingLeftBehind(m);
+    }
+
+    @Test
+    void aDeviceThatRefusesTheNetworkSettingsIsRolledBackLikeAnyOtherStep() {
+        // given a relay that spoils the subnet mask on its way (same length, so the HTTP framing holds)
+        admin.putProfile(new Profile("office-static-2", TENANT, ControlMode.ACM, CiraPolicy.defaults("127.0.0.1", gateway.port()),
+                UserConsent.KVM, NetworkSettings.staticAddress("10.20.30.40", 22, null, List.of()), List.of()), OPERATOR);
+        Machine m = machine();
+        Transport spoilsTheMask = () -> {
+            Transport.Connection c = m.agent().open();
+            return new Transport.Connection() {
+                @Override
+                public void send(byte[] data) throws IOException {
+                    c.send(new String(data, StandardCharsets.ISO_8859_1).replace("255.255.252.0", "255.255.252.9")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                }
+
+                @Override
+                public byte[] receive(Duration timeout) throws IOException, TimeoutException, InterruptedException {
+                    return c.receive(timeout);
+                }
+
+                @Override
+                public void close() {
+                    c.close();
+                }
+            };
+        };
+        try (var statuses = TopicWatch.open(kafka, KafkaTopics.PROVISIONING, JsonNode.class)) {
+            // when it is applied
+            ProvisioningOutcome outcome = worker.provision(request(m, "office-static-2"), report(m), spoilsTheMask, OPERATOR);
+
+            // then the network step fails with the device's answer and everything made before it is undone
+            assertThat(outcome.result()).isEqualTo(ProvisioningOutcome.Result.FAILED);
+            assertThat(outcome.step()).isEqualTo("network");
+            assertThat(outcome.reason()).contains("AMT_EthernetPortSettings");
+            JsonNode rolledBack = statuses.await("rolled back", s -> s.path("guid").asText().equals(m.guid().value())
+                    && s.path("state").asText().equals("rolled-back"));
+            assertThat(rolledBack.path("reason").asText()).contains("activation").contains("registration and secrets");
+        }
+        assertThat(m.device().controlMode()).isEqualTo(SimulatedDevice.ControlMode.NONE);
+        assertThat(m.device().optInRequired()).isEqualTo(ActivationSteps.OPT_IN_ALL);
+        assertThat(m.device().wiredNetwork()).isEqualTo(WiredNetwork.dhcpNetwork());
         assertNothingLeftBehind(m);
     }
 
@@ -414,7 +497,7 @@ class ProvisioningIT {
         Machine m = machine();
         ProvisioningRuns runs = new ProvisioningRuns(database.dataSource());
         UUID first = UUID.randomUUID();
-        runs.claim(new ProvisioningRuns.Run(m.guid(), TENANT, "office-ccm", ProvisioningRuns.State.RUNNING, first, ControlMode.CCM));
+        runs.claim(new ProvisioningRuns.Run(m.guid(), TENANT, "office-ccm", ProvisioningRuns.State.RUNNING, first, ControlMode.CCM), "another-worker");
 
         ProvisioningOutcome outcome = provision(m, "office-ccm", report(m));
         assertThat(outcome.result()).isEqualTo(ProvisioningOutcome.Result.REFUSED);

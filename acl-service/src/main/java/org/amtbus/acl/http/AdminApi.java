@@ -64,12 +64,29 @@ public final class AdminApi {
 
     /** Adds the admin, authorize and OpenAPI routes to {@code server}. */
     public static void mount(ApiServer server, Settings settings, Services s) {
+        mount(server, settings, s, java.util.List.of());
+    }
+
+    /**
+     * Adds the admin, authorize and OpenAPI routes to {@code server}, and the admin routes of
+     * {@code extensions} (modules this one cannot depend on, e.g. provisioning profiles and domains) behind
+     * the same bearer-token check.
+     */
+    public static void mount(ApiServer server, Settings settings, Services s, java.util.List<AdminRoutes.Extension> extensions) {
         BearerAuth auth = new BearerAuth(s.bearerTokens(), s.accounts(), s.audit());
+        AdminRoutes routes = new AdminRoutes(server, auth);
+        extensions.forEach(e -> e.mount(routes));
         new UsersResource(s.admin(), s.passwords(), auth, s.audit()).mount(server);
         new GrantsResource(s.admin(), auth).mount(server);
         new DevicesResource(s.enrollment(), s.devices(), auth, s.clock()).mount(server);
         new AuthorizeEndpoint(settings.authorizeEnabled(), settings.tokenTtl(), s.passwords(), s.tokens(), s.audit())
                 .mount(server);
         new OpenApiDocument().mount(server);
+    }
+
+    /** Adds {@code POST /api/v1/devices/{guid}/enrollment-tokens} (agent enrollment tokens) to {@code server}. */
+    public static void mountEnrollmentTokens(ApiServer server, Services s,
+                                             org.amtbus.acl.enrollment.EnrollmentTokens tokens) {
+        new EnrollmentTokensResource(tokens, new BearerAuth(s.bearerTokens(), s.accounts(), s.audit())).mount(server);
     }
 }

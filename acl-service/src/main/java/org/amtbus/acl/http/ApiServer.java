@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    /** No request of this API is larger: the biggest is a device with 16 tags. */
-    public static final int MAX_BODY_BYTES = 16 * 1024;
+    /** No request of this API is larger: the biggest is a domain's .pfx (a 4-certificate chain) in base64. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
     /** Problem type of an unknown path, so a test can tell "no such route" from "no such thing". */
     public static final String NO_ROUTE = "urn:amtbus:problem:no-route";
     private static final int BACKLOG = 64;

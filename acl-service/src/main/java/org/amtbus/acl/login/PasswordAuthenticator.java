@@ -79,6 +79,15 @@ public final class PasswordAuthenticator {
         return addressThrottle.failed(key) == LoginThrottle.Failure.LOCKED ? result.withAddressLockStarted() : result;
     }
 
+    /**
+     * Counts a failed login from {@code source} that was not a password check (a refused token), so an
+     * address that sprays forged tokens locks like one that guesses passwords. True when this failure
+     * started (or extended) the address lock.
+     */
+    public boolean addressFailed(java.net.InetAddress source) {
+        return addressThrottle.failed(SourceAddress.of(source).key()) == LoginThrottle.Failure.LOCKED;
+    }
+
     /** True while failures from {@code source} keep it locked. */
     public boolean isAddressLocked(java.net.InetAddress source) {
         return addressThrottle.isLocked(SourceAddress.of(source).key());

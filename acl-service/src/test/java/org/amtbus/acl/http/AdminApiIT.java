@@ -238,4 +238,38 @@ class AdminApiIT {
         assertThat(none.canSubscribe("amtbus/v1/acme/#")).isFalse();
         assertThat(api.send("PUT", "/api/v1/users/ivan/tenant", token, "{\"tenant\":\"a/+\"}").statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void anAdminCreatesAOneTimeAgentEnrollmentTokenShownOnlyInTheResponse() {
+        // given
+        String token = api.adminToken();
+        String viewer = api.userToken("token-viewer", "amber harbour bell 42");
+        String guid = java.util.UUID.randomUUID().toString();
+        String path = "/api/v1/devices/" + guid + "/enrollment-tokens";
+
+        // when
+        HttpResponse<String> created = api.send("POST", path, token, "{\"tenant\":\"acme\",\"minutes\":5}");
+        HttpResponse<String> tooLong = api.send("POST", path, token, "{\"tenant\":\"acme\",\"minutes\":5000}");
+        HttpResponse<String> notAdmin = api.send("POST", path, viewer, "{\"tenant\":\"acme\"}");
+
+        // then the token is in the answer, works once for that device, and is in no audit event
+        assertThat(created.statusCode()).isEqualTo(201);
+        String secret = api.body(created).at("/token").asText();
+        assertThat(secret).hasSize(43);
+        assertThat(api.body(created).at("/username").asText()).isEqualTo("agent-" + guid);
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(notAdmin.statusCode()).isEqualTo(403);
+        api.assertAudited("agent.token.issued", e -> ("device:" + guid).equals(e.target()));
+        var store = new org.amtbus.acl.enrollment.EnrollmentTokens(api.database.dataSource(), api.audit,
+                java.time.Clock.systemUTC());
+        byte[] bytes = secret.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        var device = new org.amtbus.schemas.model.DeviceGuid(guid);
+        assertThat(store.redeem(new org.amtbus.schemas.model.DeviceGuid(java.util.UUID.randomUUID().toString()), bytes, "c")
+                .refusal()).contains(org.amtbus.acl.enrollment.EnrollmentTokens.Refusal.OTHER_DEVICE);
+        assertThat(store.redeem(device, bytes, "c").tenant()).contains(new org.amtbus.schemas.model.TenantId("acme"));
+        assertThat(store.redeem(device, bytes, "c").refusal())
+                .contains(org.amtbus.acl.enrollment.EnrollmentTokens.Refusal.ALREADY_USED);
+        assertThat(api.auditProducer.history()).noneMatch(r -> new String(r.value(),
+                java.nio.charset.StandardCharsets.UTF_8).contains(secret));
+    }
 }

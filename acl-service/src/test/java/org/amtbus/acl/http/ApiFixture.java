@@ -100,9 +100,12 @@ final class ApiFixture implements AutoCloseable {
             public void denied(String action, String topic, String username, String clientId, String source) {
             }
         });
-        AdminApi.mount(server, settings, new AdminApi.Services(accounts, admin, passwords, tokens,
+        AdminApi.Services services = new AdminApi.Services(accounts, admin, passwords, tokens,
                 new BearerTokens(tokens, external), new DeviceEnrollment(new DeviceRegistry(database.dataSource()),
-                deviceSecrets, audit, Clock.systemUTC()), new DeviceRegistry(database.dataSource()), audit, Clock.systemUTC()));
+                deviceSecrets, audit, Clock.systemUTC()), new DeviceRegistry(database.dataSource()), audit, Clock.systemUTC());
+        AdminApi.mount(server, settings, services);
+        AdminApi.mountEnrollmentTokens(server, services, new org.amtbus.acl.enrollment.EnrollmentTokens(database.dataSource(),
+                audit, Clock.systemUTC()));
         admin.addUser(ADMIN, ADMIN_PASSWORD.toCharArray(), true, Actor.system("test"));
         client = client(ca);
     }

@@ -8,17 +8,17 @@ import java.util.List;
 
 /**
  * The command line of the load driver: {@code SCENARIO [--data-dir DIR] [--out DIR] [--jar FILE] [--seconds N]
- * [--repeats N] [--devices N,N] [--rates N,N]}.
+ * [--repeats N] [--devices N,N] [--rates N,N] [--events N]}.
  */
 record BenchSettings(String scenario, Path dataDir, Path out, Path jar, Path javaHome, Duration runTime, int repeats,
-                     List<Integer> devices, List<Integer> rates) {
+                     List<Integer> devices, List<Integer> rates, int events) {
 
-    static final List<String> SCENARIOS = List.of("mqtt", "cira", "commands", "all");
+    static final List<String> SCENARIOS = List.of("mqtt", "cira", "commands", "audit", "logins", "all");
 
     static BenchSettings parse(String[] args, Path home, Path javaHome) {
         if (args.length == 0 || !SCENARIOS.contains(args[0])) {
             throw new IllegalArgumentException("usage: bench " + String.join("|", SCENARIOS)
-                    + " [--data-dir DIR] [--out DIR] [--jar FILE] [--seconds N] [--repeats N] [--devices N,N] [--rates N,N]");
+                    + " [--data-dir DIR] [--out DIR] [--jar FILE] [--seconds N] [--repeats N] [--devices N,N] [--rates N,N] [--events N]");
         }
         Path dataDir = home.resolve("amtbus-bench");
         Path out = Path.of("bench-results");
@@ -27,6 +27,7 @@ record BenchSettings(String scenario, Path dataDir, Path out, Path jar, Path jav
         int repeats = 2;
         List<Integer> devices = List.of(1_000, 5_000);
         List<Integer> rates = List.of(100, 500);
+        int events = 200_000;
         for (int i = 1; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             if (value == null) {
@@ -40,12 +41,13 @@ record BenchSettings(String scenario, Path dataDir, Path out, Path jar, Path jav
                 case "--repeats" -> repeats = positive(args[i], value, 10);
                 case "--devices" -> devices = list(args[i], value, 50_000);
                 case "--rates" -> rates = list(args[i], value, 5_000);
+                case "--events" -> events = positive(args[i], value, 5_000_000);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
         }
         return new BenchSettings(args[0], dataDir.toAbsolutePath(), out.toAbsolutePath(), jar.toAbsolutePath(), javaHome,
-                Duration.ofSeconds(seconds), repeats, devices, rates);
+                Duration.ofSeconds(seconds), repeats, devices, rates, events);
     }
 
     private static int positive(String option, String value, int max) {

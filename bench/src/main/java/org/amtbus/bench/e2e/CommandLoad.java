@@ -38,6 +38,8 @@ final class CommandLoad {
     private final String tenant;
     private final List<UUID> devices;
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    /** Wall-clock milliseconds per command id of the last run: {publish, result}; the node's audit times compare with them. */
+    private final Map<String, long[]> wall = new ConcurrentHashMap<>();
     private volatile Latencies latencies = new Latencies(1);
     private final Map<String, AtomicLong> statuses = new ConcurrentHashMap<>();
 
@@ -56,6 +58,10 @@ final class CommandLoad {
             Long sentAt = pending.remove(result.path("commandId").asText());
             if (sentAt != null) {
                 latencies.record(now - sentAt);
+                long[] w = wall.get(result.path("commandId").asText());
+                if (w != null) {
+                    w[1] = System.currentTimeMillis();
+                }
                 statuses.computeIfAbsent(result.path("status").asText("?"), k -> new AtomicLong()).incrementAndGet();
             }
         } catch (IOException e) {
@@ -68,6 +74,7 @@ final class CommandLoad {
         latencies = new Latencies((int) Math.min(10_000_000, (long) ratePerSecond * duration.toSeconds() + 16));
         statuses.clear();
         pending.clear();
+        wall.clear();
         long count = (long) ratePerSecond * duration.toSeconds();
         double period = 1e9 / ratePerSecond;
         long start = System.nanoTime();
@@ -80,6 +87,7 @@ final class CommandLoad {
             UUID guid = devices.get((int) (i % devices.size()));
             String id = UUID.randomUUID().toString();
             byte[] payload = command(id, guid).getBytes(StandardCharsets.UTF_8);
+            wall.put(id, new long[] {System.currentTimeMillis(), 0});
             pending.put(id, System.nanoTime());
             operator.publishWith().topic("amtbus/v1/" + tenant + "/devices/" + guid + "/commands")
                     .qos(MqttQos.AT_LEAST_ONCE).payload(payload).send();
@@ -95,6 +103,11 @@ final class CommandLoad {
         LOG.info("commands run [rate: {}, sent: {}, answered: {}, statuses: {}, p50Ms: {}, p99Ms: {}, maxMs: {}]", ratePerSecond,
                 count, answered, byStatus, r.latency().p50Ms(), r.latency().p99Ms(), r.latency().maxMs());
         return r;
+    }
+
+    /** Command id -> {publish, result} in wall-clock milliseconds, for the commands of the last run. */
+    Map<String, long[]> wallTimes() {
+        return Map.copyOf(wall);
     }
 
     private String command(String id, UUID guid) {

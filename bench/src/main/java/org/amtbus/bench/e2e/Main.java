@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The end-to-end load driver: {@code java -cp bench/target/benchmarks.jar org.amtbus.bench.e2e.Main
- * mqtt|cira|commands|all [options]} (or {@code bench/run}). Each scenario starts an {@code amtbus run} node (and for
+ * mqtt|cira|commands|audit|logins|all [options]} (or {@code bench/run}). Each scenario starts an {@code amtbus run} node (and for
  * MQTT a Mosquitto) as child processes on loopback, drives bounded load from this process, prints each figure beside
  * its baseline measured in the same run, and writes a Markdown table and SVG charts to {@code --out}.
  */
@@ -46,10 +46,14 @@ public final class Main {
                 case "mqtt" -> new MqttScenario(settings).run();
                 case "cira" -> new CiraScenario(settings).run();
                 case "commands" -> new CommandsScenario(settings).run();
+                case "audit" -> new AuditScenario(settings).run();
+                case "logins" -> new LoginBurstScenario(settings).run();
                 default -> {
                     new MqttScenario(settings).run();
                     new CiraScenario(settings).run();
                     new CommandsScenario(settings).run();
+                    new AuditScenario(settings).run();
+                    new LoginBurstScenario(settings).run();
                 }
             }
             return 0;

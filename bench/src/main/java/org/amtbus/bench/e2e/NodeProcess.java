@@ -49,6 +49,10 @@ final class NodeProcess implements AutoCloseable {
         command.add("-XX:+UseG1GC");
         command.add("-XX:+ExitOnOutOfMemoryError");
         command.addAll(jvmOptions);
+        String jfr = System.getenv("AMTBUS_BENCH_NODE_JFR"); // a file: profile the node for the whole run
+        if (jfr != null && !jfr.isBlank()) {
+            command.add("-XX:StartFlightRecording=settings=profile,filename=" + jfr);
+        }
         command.addAll(List.of("-jar", jar.toString(), "run", "--data-dir", dataDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
@@ -105,6 +109,35 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** What an operator command printed, its exit code and its wall time. */
+    record OperatorRun(int exitCode, String output, double seconds) {
+    }
+
+    /** Runs an operator command (e.g. {@code audit verify}) against this node and returns what it printed. */
+    OperatorRun operatorOutput(List<String> args, Duration atMost) {
+        List<String> command = new ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-jar", jar.toString()));
+        command.addAll(args);
+        command.addAll(List.of("--data-dir", dataDir.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        settings(builder.environment());
+        long t0 = System.nanoTime();
+        try {
+            Process p = builder.start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(atMost.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("amtbus " + String.join(" ", args) + " did not finish in " + atMost);
+            }
+            return new OperatorRun(p.exitValue(), new String(out, StandardCharsets.UTF_8), (System.nanoTime() - t0) / 1e9);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     private void settings(Map<String, String> env) {
         env.put("AMTBUS_BROKER_MQTT_HOST", "127.0.0.1");
         env.put("AMTBUS_BROKER_MQTT_PORT", Integer.toString(mqttPort));
@@ -121,6 +154,15 @@ final class NodeProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The embedded PostgreSQL's postmaster (first line of its {@code postmaster.pid}), -1 when not running. */
+    long postgresPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/data/postmaster.pid")).get(0).strip());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     Path caFile() {

@@ -28,6 +28,19 @@ final class ProcessStats {
         }
     }
 
+    /** CPU seconds of a process and its live descendants (e.g. PostgreSQL's postmaster and its backends). */
+    static double treeCpuSeconds(long pid) {
+        double sum = cpuSeconds(pid);
+        if (Double.isNaN(sum)) {
+            return Double.NaN;
+        }
+        for (ProcessHandle child : ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of())) {
+            double c = cpuSeconds(child.pid());
+            sum += Double.isNaN(c) ? 0 : c;
+        }
+        return sum;
+    }
+
     /** utime + stime (fields 14 and 15) of a {@code /proc/PID/stat} line; the command name may hold spaces. */
     static double cpuSecondsOf(String stat) {
         String afterName = stat.substring(stat.lastIndexOf(')') + 2);

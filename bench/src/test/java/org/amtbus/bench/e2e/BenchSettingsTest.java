@@ -34,6 +34,14 @@ class BenchSettingsTest {
     }
 
     @Test
+    void theAuditScenarioTakesABoundedEventCount() {
+        assertThat(BenchSettings.parse(new String[] {"audit"}, HOME, JDK).events()).isEqualTo(200_000);
+        assertThat(BenchSettings.parse(new String[] {"audit", "--events", "50000"}, HOME, JDK).events()).isEqualTo(50_000);
+        assertThatThrownBy(() -> BenchSettings.parse(new String[] {"audit", "--events", "9000000"}, HOME, JDK))
+                .hasMessageContaining("1-5000000");
+    }
+
+    @Test
     void refusesUnknownScenariosOptionsAndUnboundedValues() {
         assertThatThrownBy(() -> BenchSettings.parse(new String[] {"kafka"}, HOME, JDK)).hasMessageContaining("usage");
         assertThatThrownBy(() -> BenchSettings.parse(new String[] {"mqtt", "--fast", "1"}, HOME, JDK))

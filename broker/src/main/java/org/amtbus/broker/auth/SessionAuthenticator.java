@@ -2,62 +2,36 @@ package org.amtbus.broker.auth;
 
 import io.moquette.broker.security.IAuthenticator;
 import java.util.Objects;
-import org.amtbus.acl.login.LoginResult;
-import org.amtbus.acl.level.AccessLoader;
-import org.amtbus.acl.login.PasswordAuthenticator;
-import org.amtbus.acl.token.TokenService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Moquette's CONNECT hook: a username and password checked against the account store.
- *
- * <p>A password that has the shape of a JWT is checked as an amtbus token ({@link TokenService}).
+ * Moquette's CONNECT hook. It decides nothing itself: the credentials were already checked off the event
+ * loop by {@link MqttLogin} (run by {@link org.amtbus.broker.connect.ConnectGate}), and this reads that
+ * verdict from {@link ConnectVerdicts}.
  *
  * <p>Invariants: no anonymous access (a CONNECT without a username never reaches here because
- * {@code allow_anonymous=false}, and a null or malformed one is refused); the client learns only
- * accepted or refused, while the {@link LoginListener} gets the reason for the audit trail.
+ * {@code allow_anonymous=false}); a CONNECT that arrives without a verdict (it bypassed the gate) is refused
+ * and logged, never checked here.
  *
- * <p>Thread: Moquette calls this on a Netty I/O thread and the Argon2id check takes tens of
- * milliseconds. Acceptable while only a handful of service and admin accounts log in; issue 4 moves
- * the check off the event loop before user accounts arrive.
+ * <p>Thread: Moquette calls this on a Netty I/O thread; it only reads a thread-confined slot.
  */
 public final class SessionAuthenticator implements IAuthenticator {
 
-    /** Told about every login decision; must not block. */
-    public interface LoginListener {
-        void login(String username, String clientId, LoginResult result);
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(SessionAuthenticator.class);
 
-    private final PasswordAuthenticator passwords;
-    private final TokenService tokens;
-    private final AccessLoader access;
-    private final Principals principals;
-    private final LoginListener listener;
+    private final ConnectVerdicts verdicts;
 
-    public SessionAuthenticator(PasswordAuthenticator passwords, TokenService tokens, AccessLoader access,
-                                Principals principals, LoginListener listener) {
-        this.passwords = Objects.requireNonNull(passwords);
-        this.tokens = Objects.requireNonNull(tokens);
-        this.access = Objects.requireNonNull(access);
-        this.principals = Objects.requireNonNull(principals);
-        this.listener = Objects.requireNonNull(listener);
+    public SessionAuthenticator(ConnectVerdicts verdicts) {
+        this.verdicts = Objects.requireNonNull(verdicts);
     }
 
     @Override
     public boolean checkValid(String clientId, String username, byte[] password) {
-        LoginResult result = TokenService.looksLikeToken(password) ? tokenLogin(username, password)
-                : passwords.authenticate(username, password);
-        result.account().ifPresent(account -> principals.authenticated(access.accessOf(account)));
-        listener.login(username, clientId, result);
-        return result.isAccepted();
-    }
-
-    /** A short-lived ES384 token as the password; the account must still exist. */
-    private LoginResult tokenLogin(String username, byte[] token) {
-        TokenService.Verdict verdict = tokens.verify(new String(token, java.nio.charset.StandardCharsets.US_ASCII), username);
-        if (!verdict.accepted()) {
-            return LoginResult.refused(LoginResult.Reason.TOKEN_REFUSED);
-        }
-        return access.load(verdict.account()).map(a -> LoginResult.accepted(a.account()))
-                .orElse(LoginResult.refused(LoginResult.Reason.UNKNOWN_ACCOUNT));
+        return verdicts.take(username, password).orElseGet(() -> {
+            LOG.error("event=broker.login-without-verdict [client: {}] the CONNECT did not pass the connect gate; refused",
+                    clientId == null ? "" : clientId.replaceAll("[^A-Za-z0-9_.:-]", "_"));
+            return false;
+        });
     }
 }

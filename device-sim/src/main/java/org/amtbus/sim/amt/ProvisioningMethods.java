@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.amtbus.sim.amt.SimulatedDevice.ControlMode;
+import org.amtbus.wsman.activation.ActivationSteps;
 import org.amtbus.wsman.activation.ChainReturn;
 import org.amtbus.wsman.activation.PtStatus;
 import org.amtbus.wsman.activation.SetupReturn;
+import org.amtbus.wsman.activation.WiredNetwork;
 import org.amtbus.wsman.digest.Password;
 import org.amtbus.wsman.message.Wsman;
 import org.amtbus.wsman.message.XmlElement;
@@ -273,9 +275,18 @@ final class ProvisioningMethods {
 
     // ---- instances read and Put during CIRA configuration ----
 
-    /** Get: {@code AMT_EnvironmentDetectionSettingData} once activated. */
+    /**
+     * Get: {@code AMT_EnvironmentDetectionSettingData} once activated; {@code IPS_OptInService} and the wired
+     * {@code AMT_EthernetPortSettings} always.
+     */
     Optional<Map<String, Object>> instance(String uri) {
         synchronized (device) {
+            if (uri.equals(Wsman.OPT_IN_SERVICE)) {
+                return Optional.of(optIn());
+            }
+            if (uri.equals(Wsman.ETHERNET_PORT_SETTINGS)) {
+                return Optional.of(ethernetPort());
+            }
             if (!uri.equals(Wsman.ENVIRONMENT_DETECTION_SETTING_DATA) || !activated()) {
                 return Optional.empty();
             }
@@ -324,9 +335,122 @@ final class ProvisioningMethods {
         return p;
     }
 
-    /** Put of the CIRA classes; empty when {@code uri} is not one of them. */
+    private Map<String, Object> optIn() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("CanModifyOptInPolicy", device.controlMode() == ControlMode.ACM ? 1 : 0);
+        p.put("CreationClassName", "IPS_OptInService");
+        p.put("ElementName", "Intel(r) AMT OptIn Service");
+        p.put("Name", "Intel(r) AMT OptIn Service");
+        p.put("OptInCodeTimeout", 120);
+        p.put("OptInDisplayTimeout", 300);
+        p.put("OptInRequired", device.optInRequired());
+        p.put("OptInState", 0);
+        p.put("SystemCreationClassName", "CIM_ComputerSystem");
+        p.put("SystemName", "Intel(r) AMT");
+        return p;
+    }
+
+    private Map<String, Object> ethernetPort() {
+        WiredNetwork n = device.wiredNetwork();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("DHCPEnabled", n.dhcp());
+        n.gateway().ifPresent(g -> p.put("DefaultGateway", g));
+        p.put("ElementName", "Intel(r) AMT Ethernet Port Settings");
+        n.address().ifPresent(a -> p.put("IPAddress", a));
+        p.put("InstanceID", WiredNetwork.WIRED_INSTANCE);
+        p.put("IpSyncEnabled", n.dhcp());
+        p.put("LinkIsUp", true);
+        p.put("MACAddress", "a4-ae-12-00-00-01");
+        if (!n.dnsServers().isEmpty()) {
+            p.put("PrimaryDNS", n.dnsServers().getFirst());
+        }
+        if (n.dnsServers().size() > 1) {
+            p.put("SecondaryDNS", n.dnsServers().get(1));
+        }
+        p.put("SharedMAC", true);
+        p.put("SharedStaticIp", !n.dhcp());
+        n.subnetMask().ifPresent(m -> p.put("SubnetMask", m));
+        return p;
+    }
+
+    /**
+     * Put of {@code IPS_OptInService} (activated; in CCM only OptInRequired "all", as firmware) and of the wired
+     * {@code AMT_EthernetPortSettings} (activated; DHCP, or a static address with a subnet mask).
+     */
+    private Optional<PutResult> putSetting(String uri, XmlElement body) {
+        String cls = Wsman.className(uri);
+        if (!activated()) {
+            device.refused(ProvisioningRefusal.WRONG_PROVISIONING_STATE);
+            return Optional.of(new PutResult(null, "c:AccessDenied", "The device is not provisioned."));
+        }
+        Optional<XmlElement> instance = body.child(cls);
+        if (instance.isEmpty()) {
+            return Optional.of(invalid(cls));
+        }
+        XmlElement i = instance.get();
+        if (uri.equals(Wsman.OPT_IN_SERVICE)) {
+            long value;
+            try {
+                value = Long.parseLong(i.childText("OptInRequired").orElse(""));
+            } catch (NumberFormatException e) {
+                return Optional.of(invalid(cls));
+            }
+            if (value != ActivationSteps.OPT_IN_NONE && value != ActivationSteps.OPT_IN_KVM && value != ActivationSteps.OPT_IN_ALL) {
+                return Optional.of(invalid(cls));
+            }
+            if (device.controlMode() != ControlMode.ACM && value != ActivationSteps.OPT_IN_ALL) {
+                return Optional.of(new PutResult(null, "c:AccessDenied", "Client control mode requires user consent."));
+            }
+            device.setOptInRequired(value);
+            return Optional.of(new PutResult(optIn(), null, null));
+        }
+        boolean dhcp = i.childText("DHCPEnabled").map("true"::equals).orElse(false);
+        Optional<String> address = i.childText("IPAddress");
+        Optional<String> mask = i.childText("SubnetMask");
+        List<String> dns = java.util.stream.Stream.of(i.childText("PrimaryDNS"), i.childText("SecondaryDNS"))
+                .flatMap(Optional::stream).toList();
+        Optional<String> gateway = i.childText("DefaultGateway");
+        // firmware checks a static address: dotted IPv4 everywhere, a contiguous subnet mask
+        if (!dhcp && (!address.map(ProvisioningMethods::ipv4).orElse(false) || !mask.map(ProvisioningMethods::subnetMask).orElse(false)
+                || !gateway.map(ProvisioningMethods::ipv4).orElse(true) || !dns.stream().allMatch(ProvisioningMethods::ipv4))) {
+            return Optional.of(invalid(cls));
+        }
+        device.setWiredNetwork(new WiredNetwork(dhcp, dhcp ? Optional.empty() : address, dhcp ? Optional.empty() : mask,
+                dhcp ? Optional.empty() : gateway, dhcp ? List.of() : dns));
+        return Optional.of(new PutResult(ethernetPort(), null, null));
+    }
+
+    private static boolean ipv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean subnetMask(String text) {
+        if (!ipv4(text)) {
+            return false;
+        }
+        long mask = 0;
+        for (String p : text.split("\\.")) {
+            mask = mask << 8 | Integer.parseInt(p);
+        }
+        long inverted = ~mask & 0xFFFFFFFFL;
+        return mask != 0 && (inverted & (inverted + 1)) == 0;
+    }
+
+    /** Put of the CIRA classes and of the consent and network settings; empty when {@code uri} is none of them. */
     Optional<PutResult> put(String uri, XmlElement body) {
         synchronized (device) {
+            if (uri.equals(Wsman.OPT_IN_SERVICE) || uri.equals(Wsman.ETHERNET_PORT_SETTINGS)) {
+                return putSetting(uri, body);
+            }
             if (!uri.equals(Wsman.REMOTE_ACCESS_POLICY_APPLIES_TO_MPS) && !uri.equals(Wsman.ENVIRONMENT_DETECTION_SETTING_DATA)) {
                 return Optional.empty();
             }

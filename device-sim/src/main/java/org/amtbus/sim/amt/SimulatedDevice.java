@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
+import org.amtbus.wsman.activation.ActivationSteps;
+import org.amtbus.wsman.activation.WiredNetwork;
 import org.amtbus.wsman.digest.DigestHash;
 import org.amtbus.wsman.digest.Password;
 
@@ -68,6 +70,10 @@ public final class SimulatedDevice {
     private byte[] configurationNonce = new byte[NONCE_BYTES];
     private final ProvisioningChain chain = new ProvisioningChain();
     private final CiraProvisioning cira = new CiraProvisioning();
+    /** IPS_OptInService.OptInRequired: firmware's default is consent for everything. */
+    private long optInRequired = ActivationSteps.OPT_IN_ALL;
+    /** AMT_EthernetPortSettings of the wired port: DHCP out of the box. */
+    private WiredNetwork wiredNetwork = WiredNetwork.dhcpNetwork();
     private ProvisioningRefusal lastRefusal;
 
     private int powerState;
@@ -319,8 +325,28 @@ public final class SimulatedDevice {
         mebxPassword = password;
     }
 
-    /** Back to pre-provisioning; admin, MEBx and CIRA secrets are destroyed. */
+    /** {@code IPS_OptInService.OptInRequired}: 0 none, 1 KVM, 4294967295 all ({@code ActivationSteps.OPT_IN_*}). */
+    public synchronized long optInRequired() {
+        return optInRequired;
+    }
+
+    /** What {@code AMT_EthernetPortSettings} of the wired port holds. */
+    public synchronized WiredNetwork wiredNetwork() {
+        return wiredNetwork;
+    }
+
+    synchronized void setOptInRequired(long value) {
+        optInRequired = value;
+    }
+
+    synchronized void setWiredNetwork(WiredNetwork network) {
+        wiredNetwork = network;
+    }
+
+    /** Back to pre-provisioning; admin, MEBx and CIRA secrets are destroyed, consent and network back to defaults. */
     synchronized void unprovision() {
+        optInRequired = ActivationSteps.OPT_IN_ALL;
+        wiredNetwork = WiredNetwork.dhcpNetwork();
         controlMode = ControlMode.NONE;
         if (adminHa1 != null) {
             adminHa1.destroy();

@@ -21,6 +21,7 @@ import org.amtbus.wsman.activation.ProvisioningStatus;
 import org.amtbus.wsman.activation.PtStatus;
 import org.amtbus.wsman.activation.SetupReturn;
 import org.amtbus.wsman.activation.StepOutcome;
+import org.amtbus.wsman.activation.WiredNetwork;
 import org.amtbus.wsman.client.CommandCatalogue;
 import org.amtbus.wsman.client.CommandOutcome;
 import org.amtbus.wsman.client.FailureKind;
@@ -235,6 +236,39 @@ class ActivationEndToEndTest {
         assertThat(f.reason()).isEqualTo("AMT_RemoteAccessService.AddMpServer returned 0x20 (INVALID_PROVISIONING_STATE)");
         assertThat(failed(m.agent.setMebxPassword(Password.of(MEBX))).returnValue()).isEqualTo(OptionalInt.of(0x20));
         assertThat(failed(m.agent.unprovision()).returnValue()).isEqualTo(OptionalInt.of(0x20));
+    }
+
+    @Test
+    void userConsentCanBeDroppedInAdminControlModeButNotInClientControlMode() {
+        // given an ACM machine and a CCM machine
+        Machine acm = new Machine();
+        done(acm.agent.activateAdminControlMode(Password.of(ADMIN), pki.leafKey, pki.chain()));
+        Machine ccm = new Machine();
+        done(ccm.agent.activateClientControlMode(Password.of(ADMIN)));
+        // when both are told to need no consent
+        done(acm.agent.configureUserConsent(ActivationSteps.OPT_IN_NONE));
+        StepOutcome.Failed<Void> refused = failed(ccm.agent.configureUserConsent(ActivationSteps.OPT_IN_NONE));
+        // then only ACM changed; CCM keeps consent for everything and says why
+        assertThat(acm.device.optInRequired()).isEqualTo(ActivationSteps.OPT_IN_NONE);
+        assertThat(ccm.device.optInRequired()).isEqualTo(ActivationSteps.OPT_IN_ALL);
+        assertThat(refused.step()).isEqualTo(ActivationStep.PUT_USER_CONSENT);
+        assertThat(refused.reason()).contains("Client control mode requires user consent");
+        done(ccm.agent.configureUserConsent(ActivationSteps.OPT_IN_ALL));
+    }
+
+    @Test
+    void theWiredPortTakesAStaticAddressAndGoesBackToDhcp() {
+        Machine m = new Machine();
+        assertThat(failed(m.agent.configureWiredNetwork(WiredNetwork.dhcpNetwork())).reason()).contains("not provisioned");
+        done(m.agent.activateClientControlMode(Password.of(ADMIN)));
+
+        done(m.agent.configureWiredNetwork(WiredNetwork.staticNetwork("192.168.7.20", 25, java.util.Optional.of("192.168.7.1"),
+                List.of("192.168.7.53"))));
+        assertThat(m.device.wiredNetwork()).isEqualTo(new WiredNetwork(false, java.util.Optional.of("192.168.7.20"),
+                java.util.Optional.of("255.255.255.128"), java.util.Optional.of("192.168.7.1"), List.of("192.168.7.53")));
+
+        done(m.agent.configureWiredNetwork(WiredNetwork.dhcpNetwork()));
+        assertThat(m.device.wiredNetwork()).isEqualTo(WiredNetwork.dhcpNetwork());
     }
 
     @Test

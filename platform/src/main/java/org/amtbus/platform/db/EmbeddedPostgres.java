@@ -67,6 +67,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * @throws IllegalStateException when the JVM runs as root
      */
     public static EmbeddedPostgres start(Path directory, int port, Path binariesDir) {
+        return start(directory, port, binariesDir, true);
+    }
+
+    /**
+     * As {@link #start(Path, int, Path)}; {@code fsync = false} is for throw-away test clusters only: a crash of the
+     * machine may then lose or corrupt committed data. zonky starts the server with {@code -F} (fsync off), so a
+     * durable cluster needs {@code fsync=on} stated; without it {@code synchronous_commit=on} waits for a WAL write
+     * that never reaches the disk.
+     */
+    public static EmbeddedPostgres start(Path directory, int port, Path binariesDir, boolean fsync) {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(binariesDir, "binariesDir");
         if (port < 0 || port > 65_535) {
@@ -99,6 +109,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
                         .setServerConfig("listen_addresses", LOOPBACK)
                         // zonky turns this off for speed; the audit trail needs commits to survive a crash
                         .setServerConfig("synchronous_commit", "on")
+                        // zonky passes -F (fsync off) before these; a later -c wins, so commits reach the disk
+                        .setServerConfig("fsync", fsync ? "on" : "off")
                         .setServerConfig("password_encryption", "scram-sha-256")
                         // zonky's readiness probe and getDatabase() connect with these
                         .setConnectConfig("password", password.reveal());

@@ -86,8 +86,12 @@ class EmbeddedPostgresIT {
                     .hasMessageContaining("password authentication failed");
             assertThatThrownBy(() -> DriverManager.getConnection(url + "?user=postgres").close())
                     .isInstanceOf(SQLException.class);
-            try (Connection ok = DriverManager.getConnection(url, "postgres", new String(postgres.password()))) {
+            try (Connection ok = DriverManager.getConnection(url, "postgres", new String(postgres.password()));
+                 ResultSet fsync = ok.createStatement().executeQuery("SHOW fsync")) {
                 assertThat(ok.isValid(2)).isTrue();
+                // and a commit reaches the disk (zonky's default is fsync off)
+                fsync.next();
+                assertThat(fsync.getString(1)).isEqualTo("on");
             }
         }
     }

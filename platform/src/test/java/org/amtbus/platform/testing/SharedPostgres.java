@@ -24,8 +24,9 @@ public final class SharedPostgres {
         static final EmbeddedPostgres POSTGRES = startOnce();
 
         private static EmbeddedPostgres startOnce() {
+            // a throw-away cluster: no fsync, so the shared 2-core machine's tests do not wait on the disk
             EmbeddedPostgres postgres = EmbeddedPostgres.start(DIR.resolve("postgres"), EmbeddedPostgres.RANDOM_PORT,
-                    binariesDir());
+                    binariesDir(), false);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 postgres.close();
                 TestDirectories.deleteRecursively(DIR);

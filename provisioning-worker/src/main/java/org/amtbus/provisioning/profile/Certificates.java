@@ -8,11 +8,11 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 
 /** PEM of one X.509 certificate, as profiles store an MPS root. Stateless. */
-final class Certificates {
+public final class Certificates {
     private Certificates() {
     }
 
-    static String toPem(X509Certificate certificate) {
+    public static String toPem(X509Certificate certificate) {
         try {
             return "-----BEGIN CERTIFICATE-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
@@ -23,7 +23,7 @@ final class Certificates {
     }
 
     /** @throws IllegalArgumentException when it is not one PEM or DER X.509 certificate */
-    static X509Certificate fromPem(String pem) {
+    public static X509Certificate fromPem(String pem) {
         try {
             return (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));

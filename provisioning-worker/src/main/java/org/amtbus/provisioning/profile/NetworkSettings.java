@@ -42,6 +42,12 @@ public record NetworkSettings(Mode mode, Optional<String> address, int prefixLen
         }
     }
 
+    /** What {@code AMT_EthernetPortSettings} of the wired port is told. */
+    public org.amtbus.wsman.activation.WiredNetwork wired() {
+        return mode == Mode.DHCP ? org.amtbus.wsman.activation.WiredNetwork.dhcpNetwork()
+                : org.amtbus.wsman.activation.WiredNetwork.staticNetwork(address.orElseThrow(), prefixLength, gateway, dnsServers);
+    }
+
     public static NetworkSettings dhcp() {
         return new NetworkSettings(Mode.DHCP, Optional.empty(), 0, Optional.empty(), List.of());
     }

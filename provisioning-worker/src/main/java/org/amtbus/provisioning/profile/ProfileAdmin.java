@@ -111,6 +111,16 @@ public final class ProfileAdmin {
         return domains.find(name);
     }
 
+    /**
+     * The domain's certificate chain, leaf to root, as facts (subjects, fingerprints, validity): opened from the
+     * secret store, the key and the password never leave this method.
+     *
+     * @throws IllegalStateException when the .pfx is missing or no longer opens
+     */
+    public Optional<List<CertificateFacts>> domainChain(String name) {
+        return domains.find(name).map(d -> domains.openCertificate(d).leafToRoot().stream().map(CertificateFacts::of).toList());
+    }
+
     /** Deletes a domain and its secrets; false (nothing audited) when there was none. */
     public boolean deleteDomain(String name, AuditEvent.Actor by) {
         Optional<Domain> domain = domains.find(name);
@@ -123,8 +133,9 @@ public final class ProfileAdmin {
     }
 
     private void refused(String type, AuditEvent.Actor by, TenantId tenant, String name, String reason) {
-        audit.event(type).actor(by).tenant(tenant).target("domain:" + name).outcome(AuditEvent.Outcome.FAILURE)
-                .reason(reason).emit();
+        // the name came from a client: an invalid one is not echoed into the audit trail
+        String target = name != null && Domain.NAME.matcher(name).matches() ? "domain:" + name : "domain:(invalid name)";
+        audit.event(type).actor(by).tenant(tenant).target(target).outcome(AuditEvent.Outcome.FAILURE).reason(reason).emit();
     }
 
     private static String target(TenantId tenant, String profile) {

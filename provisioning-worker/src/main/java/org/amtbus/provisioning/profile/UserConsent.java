@@ -10,6 +10,15 @@ import java.util.Locale;
 public enum UserConsent {
     NONE, KVM, ALL;
 
+    /** {@code IPS_OptInService.OptInRequired} for this setting. */
+    public long optInRequired() {
+        return switch (this) {
+            case NONE -> org.amtbus.wsman.activation.ActivationSteps.OPT_IN_NONE;
+            case KVM -> org.amtbus.wsman.activation.ActivationSteps.OPT_IN_KVM;
+            case ALL -> org.amtbus.wsman.activation.ActivationSteps.OPT_IN_ALL;
+        };
+    }
+
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -29,6 +29,15 @@ public final class KafkaTopics {
      * {@link #RESULTS} (a result that comes after the router's deadline is not published twice).
      */
     public static final String GATEWAY_RESULTS = "amtbus.gateway-results";
+    /**
+     * What agents publish (their report and WS-Man responses) and that their session ended, keyed by GUID;
+     * the broker stamps {@link BridgeHeaders} and {@link #AGENT_KIND_HEADER}. Every provisioning node reads all.
+     */
+    public static final String AGENT_UP = "amtbus.agent.up";
+    /** WS-Man request frames for agents, keyed by GUID; every broker reads all and delivers to its own agents. */
+    public static final String AGENT_DOWN = "amtbus.agent.down";
+    /** Header of {@link #AGENT_UP} records: {@code report}, {@code responses} or {@code gone}. */
+    public static final String AGENT_KIND_HEADER = "amtbus-agent-kind";
     /** Prefix of the per-gateway command topics. */
     public static final String GATEWAY_PREFIX = "amtbus.gateway.";
 

@@ -324,6 +324,53 @@ public final class ActivationSteps {
         });
     }
 
+    // ---- profile settings ----
+
+    /** {@code OptInRequired} of {@code IPS_OptInService}: no consent needed. */
+    public static final long OPT_IN_NONE = 0;
+    /** Consent for KVM only. */
+    public static final long OPT_IN_KVM = 1;
+    /** Consent for every redirection (KVM, IDE-R, SOL); what CCM always has. */
+    public static final long OPT_IN_ALL = 4294967295L;
+
+    /**
+     * Get, then Put {@code IPS_OptInService} with {@code OptInRequired} (one of the {@code OPT_IN_*} values); the
+     * other properties go back as read. Firmware refuses anything but {@link #OPT_IN_ALL} in client control mode.
+     */
+    public StepOutcome<Void> configureUserConsent(long optInRequired) {
+        ActivationStep step = ActivationStep.PUT_USER_CONSENT;
+        return run(step, () -> {
+            XmlElement current = instance(step, call(step, requests.get(Wsman.OPT_IN_SERVICE)));
+            call(step, requests.put(Wsman.OPT_IN_SERVICE, withValues(current, "OptInRequired",
+                    List.of(Long.toString(optInRequired)))));
+            return null;
+        });
+    }
+
+    /**
+     * Get, then Put the wired {@code AMT_EthernetPortSettings} (selector InstanceID) with DHCP or a static address:
+     * DHCPEnabled, IpSyncEnabled and SharedStaticIp follow the mode; IPAddress, SubnetMask, DefaultGateway,
+     * PrimaryDNS and SecondaryDNS are set for a static address and removed for DHCP.
+     */
+    public StepOutcome<Void> configureWiredNetwork(WiredNetwork network) {
+        ActivationStep step = ActivationStep.PUT_WIRED_NETWORK;
+        Selector wired = new Selector("InstanceID", WiredNetwork.WIRED_INSTANCE);
+        return run(step, () -> {
+            XmlElement current = instance(step, call(step, requests.get(Wsman.ETHERNET_PORT_SETTINGS, wired)));
+            String dhcp = Boolean.toString(network.dhcp());
+            XmlElement updated = withValues(current, "DHCPEnabled", List.of(dhcp));
+            updated = withValues(updated, "IpSyncEnabled", List.of(dhcp));
+            updated = withValues(updated, "SharedStaticIp", List.of(Boolean.toString(!network.dhcp())));
+            updated = withValues(updated, "IPAddress", network.address().stream().toList());
+            updated = withValues(updated, "SubnetMask", network.subnetMask().stream().toList());
+            updated = withValues(updated, "DefaultGateway", network.gateway().stream().toList());
+            updated = withValues(updated, "PrimaryDNS", network.dnsServers().stream().limit(1).toList());
+            updated = withValues(updated, "SecondaryDNS", network.dnsServers().stream().skip(1).limit(1).toList());
+            call(step, requests.put(Wsman.ETHERNET_PORT_SETTINGS, updated, wired));
+            return null;
+        });
+    }
+
     // ---- sequences ----
 
     /** CCM as RPS does it: read the realm, check the device is unactivated and allows CCM, Setup. */

@@ -41,6 +41,10 @@ public final class Wsman {
     public static final String REMOTE_ACCESS_POLICY_APPLIES_TO_MPS = AMT + "AMT_RemoteAccessPolicyAppliesToMPS";
     public static final String USER_INITIATED_CONNECTION_SERVICE = AMT + "AMT_UserInitiatedConnectionService";
     public static final String ENVIRONMENT_DETECTION_SETTING_DATA = AMT + "AMT_EnvironmentDetectionSettingData";
+    /** User consent (opt-in) policy: {@code OptInRequired}. */
+    public static final String OPT_IN_SERVICE = IPS + "IPS_OptInService";
+    /** The wired (and wireless) interfaces' IPv4 settings; the wired one is instance 0. */
+    public static final String ETHERNET_PORT_SETTINGS = AMT + "AMT_EthernetPortSettings";
 
     public static final String METHOD_REQUEST_POWER_STATE_CHANGE = "RequestPowerStateChange";
     public static final String METHOD_SET_BOOT_CONFIG_ROLE = "SetBootConfigRole";

@@ -1,0 +1,115 @@
+package org.amtbus.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.amtbus.platform.db.Database;
+import org.amtbus.platform.testing.SharedPostgres;
+import org.amtbus.schemas.model.Command;
+import org.amtbus.schemas.model.CommandAction;
+import org.amtbus.schemas.model.DeviceGuid;
+import org.amtbus.schemas.model.TenantId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The ledger's batch decision of gateway results: one statement, and still one terminal result per command. */
+class CommandLedgerIT {
+
+    private static Database database;
+    private static CommandLedger ledger;
+
+    @BeforeAll
+    static void start() {
+        database = SharedPostgres.newDatabase().migrated();
+        ledger = new CommandLedger(database.dataSource());
+    }
+
+    @AfterAll
+    static void stop() {
+        database.close();
+    }
+
+    @Test
+    void aBatchDecidesEveryOpenCommandOnceAndLeavesDecidedOnesAlone() throws Exception {
+        // given a forwarded command, a command already answered, and an id the ledger never saw
+        UUID forwarded = accepted();
+        UUID answered = accepted();
+        assertThat(ledger.decide(answered, "default", UUID.randomUUID(), "power.state", "expired", bytes("first"))).isTrue();
+        UUID unknown = UUID.randomUUID();
+
+        // when one batch reports results for all three
+        Set<UUID> decided = ledger.decideAll(List.of(decision(forwarded, "succeeded"), decision(answered, "succeeded"),
+                decision(unknown, "failed")));
+
+        // then the open and the unknown command are decided, the answered one keeps its first result
+        assertThat(decided).containsExactlyInAnyOrder(forwarded, unknown);
+        assertThat(status(forwarded)).isEqualTo("succeeded");
+        assertThat(status(unknown)).isEqualTo("failed");
+        assertThat(status(answered)).isEqualTo("expired");
+        assertThat(result(answered)).isEqualTo("first");
+    }
+
+    @Test
+    void aRedeliveredBatchDecidesNothing() {
+        // given a batch that was decided
+        UUID a = accepted();
+        UUID b = accepted();
+        List<CommandLedger.Decision> batch = List.of(decision(a, "succeeded"), decision(b, "failed"));
+        assertThat(ledger.decideAll(batch)).containsExactlyInAnyOrder(a, b);
+
+        // when the same records come again (a redelivery after a crash before the offset commit)
+        // then none of them is decided a second time, so nothing is published twice
+        assertThat(ledger.decideAll(batch)).isEmpty();
+    }
+
+    @Test
+    void anEmptyBatchNeedsNoDatabase() {
+        assertThat(ledger.decideAll(List.of())).isEmpty();
+    }
+
+    private static UUID accepted() {
+        Command command = new Command(UUID.randomUUID(), new TenantId("default"), DeviceGuid.of(UUID.randomUUID()),
+                CommandAction.POWER_STATE, 60, Map.of(), java.time.Instant.now());
+        Map<UUID, CommandLedger.Arrival> arrival = ledger.acceptAll(List.of(new CommandLedger.Incoming(command,
+                Optional.of("alice"), "test/0/" + System.nanoTime())));
+        assertThat(arrival.get(command.id())).isInstanceOf(CommandLedger.Arrival.First.class);
+        return command.id();
+    }
+
+    private static CommandLedger.Decision decision(UUID id, String status) {
+        return new CommandLedger.Decision(id, "default", UUID.randomUUID(), "reported", status, bytes(status));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String status(UUID id) throws Exception {
+        return column(id, "status");
+    }
+
+    private static String result(UUID id) throws Exception {
+        return column(id, "convert_from(result, 'UTF8')");
+    }
+
+    private static String column(UUID id, String expression) throws Exception {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT " + expression + ", state FROM commands WHERE command_id = ?")) {
+            st.setObject(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(2)).isEqualTo("terminal");
+                return rs.getString(1);
+            }
+        }
+    }
+}
