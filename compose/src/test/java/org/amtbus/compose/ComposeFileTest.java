@@ -25,8 +25,8 @@ class ComposeFileTest {
 
     private static final Path FILE = Path.of("compose.yaml");
     private static final Set<String> ONE_SHOT = Set.of("certs", "vault-init");
-    private static final Set<String> AMTBUS = Set.of("audit-sink", "router-1", "router-2", "broker-1", "broker-2",
-            "gateway-1", "gateway-2");
+    private static final Set<String> AMTBUS = Set.of("audit-sink", "provisioning", "router-1", "router-2", "broker-1",
+            "broker-2", "gateway-1", "gateway-2");
     private static JsonNode services;
 
     @BeforeAll
