@@ -303,7 +303,7 @@ public final class Node implements AutoCloseable {
 
             Producer<String, byte[]> agentProducer = clients.producer("agent-bridge");
             started.push(agentProducer::close);
-            org.amtbus.broker.bridge.AgentBridge agentBridge = new org.amtbus.broker.bridge.AgentBridge(agentProducer, clock);
+            org.amtbus.broker.bridge.AgentBridge agentBridge = new org.amtbus.broker.bridge.AgentBridge(agentProducer, clock, bus);
             FunctionCounter.builder("amtbus.bridge.agent.forwarded", agentBridge,
                     org.amtbus.broker.bridge.AgentBridge::forwardedCount).register(registry);
             FunctionCounter.builder("amtbus.bridge.agent.failed", agentBridge,

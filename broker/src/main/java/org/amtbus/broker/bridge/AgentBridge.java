@@ -42,12 +42,19 @@ public final class AgentBridge extends AbstractInterceptHandler {
 
     private final Producer<String, byte[]> producer;
     private final Clock clock;
+    private final java.util.function.BooleanSupplier busAvailable;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    public AgentBridge(Producer<String, byte[]> producer, Clock clock) {
+    /**
+     * @param busAvailable false while Kafka is known to be unreachable: nothing is sent then (a send would hold
+     *                     the interceptor thread up to a minute on Kafka's metadata); the worker's exchange with the
+     *                     agent times out and the run is rolled back
+     */
+    public AgentBridge(Producer<String, byte[]> producer, Clock clock, java.util.function.BooleanSupplier busAvailable) {
         this.producer = Objects.requireNonNull(producer);
         this.clock = Objects.requireNonNull(clock);
+        this.busAvailable = Objects.requireNonNull(busAvailable);
     }
 
     @Override
@@ -115,6 +122,11 @@ public final class AgentBridge extends AbstractInterceptHandler {
     }
 
     private void send(DeviceGuid guid, byte[] value, RecordHeaders headers) {
+        if (!busAvailable.getAsBoolean()) {
+            failed.incrementAndGet();
+            LOG.warn("event=agent-bridge.send-failed guid={} reason=kafka unavailable", guid);
+            return;
+        }
         try {
             producer.send(new ProducerRecord<>(KafkaTopics.AGENT_UP, null, guid.value(), value, headers), (metadata, error) -> {
                 if (error == null) {
