@@ -102,8 +102,9 @@ final class UnprovisionedSim {
         for (DeviceGuid g : guids) {
             System.out.println("  " + g);
         }
-        System.out.println("Provision one by publishing a ProvisioningRequest on amtbus/v1/" + tenant
-                + "/provisioning/requests (docs/provisioning.md). Press Ctrl-C to stop.");
+        System.out.println("Provision one with: amtbus provision GUID --profile PROFILE --tenant " + tenant
+                + " --wait 60 (or publish a ProvisioningRequest on amtbus/v1/" + tenant
+                + "/provisioning/requests, docs/provisioning.md). Press Ctrl-C to stop.");
         System.out.flush();
         stopped.await();
         return 0;

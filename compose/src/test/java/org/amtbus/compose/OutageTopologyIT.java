@@ -99,28 +99,7 @@ class OutageTopologyIT {
 
     @AfterAll
     static void stop() {
-        OPERATORS.forEach(c -> {
-            try {
-                c.disconnect();
-            } catch (RuntimeException ignored) {
-                // already gone
-            }
-        });
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (database != null) {
-            database.close();
-        }
-        if (topology != null) {
-            topology.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        TopologyClients.stopAll(OPERATORS, fleet, database, topology, kafka, postgres);
     }
 
     private static int freePort() throws IOException {

@@ -72,22 +72,7 @@ class ScaleOutIT {
 
     @AfterAll
     static void stop() {
-        OPERATORS.forEach(c -> {
-            try {
-                c.disconnect();
-            } catch (RuntimeException ignored) {
-                // the broker may be gone
-            }
-        });
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (database != null) {
-            database.close();
-        }
-        if (topology != null) {
-            topology.close();
-        }
+        TopologyClients.stopAll(OPERATORS, fleet, database, topology);
     }
 
     private static DeviceGuid guid(SimulatedDevice m) {

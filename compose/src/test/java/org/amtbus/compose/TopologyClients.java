@@ -149,4 +149,25 @@ final class TopologyClients {
             operator.unsubscribeWith().topicFilter(topic(tenant, guid, "results")).send();
         }
     }
+
+    /** Disconnects the operators (their broker may be gone), then closes each part that was started, in order. */
+    static void stopAll(List<Mqtt5BlockingClient> operators, AutoCloseable... parts) {
+        operators.forEach(c -> {
+            try {
+                c.disconnect();
+            } catch (RuntimeException ignored) {
+                // the broker may be gone
+            }
+        });
+        for (AutoCloseable part : parts) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                System.err.println("could not stop " + part + ": " + e);
+            }
+        }
+    }
 }
