@@ -8,11 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.amtbus.platform.secret.SecretStore;
 import org.amtbus.provisioning.profile.CertificateFacts;
 import org.amtbus.provisioning.profile.Domain;
-import org.amtbus.provisioning.profile.ProfileAdmin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,8 +41,7 @@ final class DomainCommand {
         Path pfx;
         @Option(names = "--password-file", paramLabel = "FILE", description = "a file holding the .pfx password (one line)")
         Path passwordFile;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
+        @Mixin ProvisioningAdminSession node;
 
         @Override
         public Integer call() throws IOException {
@@ -53,20 +51,20 @@ final class DomainCommand {
             }
             byte[] bytes = Files.readAllBytes(pfx);
             char[] password = password();
-            try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SecretStore store = SecretCommand.open(dataDir, config)) {
-                ProfileAdmin admin = ProfileCommand.admin(node, store);
-                boolean existed = admin.showDomain(name).isPresent();
-                Domain domain;
-                try {
-                    domain = admin.putDomain(name, DeviceCommand.tenant(tenant), dnsSuffix, bytes, password, node.actor);
-                } catch (IllegalArgumentException e) {
-                    throw new StartupException(StartupException.CONFIGURATION, "domain " + name + ": " + OneLine.of(e));
-                }
-                System.out.println((existed ? "replaced" : "created") + " domain " + name + " (tenant " + domain.tenant()
-                        + ", suffix " + domain.dnsSuffix() + ", expires " + domain.expiresAt() + "); the .pfx and its password "
-                        + "are in the secret store");
-                return 0;
+            try {
+                return node.run((admin, session) -> {
+                    boolean existed = admin.showDomain(name).isPresent();
+                    Domain domain;
+                    try {
+                        domain = admin.putDomain(name, DeviceCommand.tenant(tenant), dnsSuffix, bytes, password, session.actor);
+                    } catch (IllegalArgumentException e) {
+                        throw new StartupException(StartupException.CONFIGURATION, "domain " + name + ": " + OneLine.of(e));
+                    }
+                    System.out.println((existed ? "replaced" : "created") + " domain " + name + " (tenant " + domain.tenant()
+                            + ", suffix " + domain.dnsSuffix() + ", expires " + domain.expiresAt()
+                            + "); the .pfx and its password are in the secret store");
+                    return 0;
+                });
             } finally {
                 Arrays.fill(bytes, (byte) 0);
                 Arrays.fill(password, '\0');
@@ -104,20 +102,18 @@ final class DomainCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List domains (never a .pfx or password).")
     static final class ListDomains implements Callable<Integer> {
         @Option(names = "--tenant") String tenant;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
+        @Mixin ProvisioningAdminSession node;
 
         @Override
-        public Integer call() {
-            try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SecretStore store = SecretCommand.open(dataDir, config)) {
+        public Integer call() throws IOException {
+            return node.run((admin, session) -> {
                 System.out.printf("%-24s  %-16s  %-32s  %-20s  %s%n", "NAME", "TENANT", "DNS SUFFIX", "EXPIRES", "ROOT SHA-256");
-                for (Domain d : ProfileCommand.admin(node, store).listDomains(Optional.ofNullable(tenant).map(DeviceCommand::tenant))) {
+                for (Domain d : admin.listDomains(Optional.ofNullable(tenant).map(DeviceCommand::tenant))) {
                     System.out.printf("%-24s  %-16s  %-32s  %-20s  %s%n", d.name(), d.tenant(), d.dnsSuffix(), d.expiresAt(),
                             d.rootSha256());
                 }
                 return 0;
-            }
+            });
         }
     }
 
@@ -125,15 +121,12 @@ final class DomainCommand {
             description = "Show a domain and its certificate chain: subjects, SHA-256 fingerprints, validity.")
     static final class Show implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
+        @Mixin ProvisioningAdminSession node;
 
         @Override
-        public Integer call() {
-            try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SecretStore store = SecretCommand.open(dataDir, config)) {
-                ProfileAdmin admin = ProfileCommand.admin(node, store);
-                Optional<Domain> domain = admin.showDomain(name);
+        public Integer call() throws IOException {
+            return node.run((admin, session) -> {
+                                Optional<Domain> domain = admin.showDomain(name);
                 if (domain.isEmpty()) {
                     System.out.println("no domain " + name);
                     return 1;
@@ -159,24 +152,22 @@ final class DomainCommand {
                     System.out.println("    valid   " + c.notBefore() + " to " + c.notAfter());
                 }
                 return 0;
-            }
+            });
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a domain and its secrets (audited).")
     static final class Delete implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
+        @Mixin ProvisioningAdminSession node;
 
         @Override
-        public Integer call() {
-            try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SecretStore store = SecretCommand.open(dataDir, config)) {
-                boolean deleted = ProfileCommand.admin(node, store).deleteDomain(name, node.actor);
+        public Integer call() throws IOException {
+            return node.run((admin, session) -> {
+                boolean deleted = admin.deleteDomain(name, session.actor);
                 System.out.println(deleted ? "deleted domain " + name + " and its secrets" : "no domain " + name);
                 return deleted ? 0 : 1;
-            }
+            });
         }
     }
 }

@@ -7,14 +7,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.amtbus.platform.secret.SecretStore;
-import org.amtbus.provisioning.profile.DomainStore;
 import org.amtbus.provisioning.profile.Profile;
 import org.amtbus.provisioning.profile.ProfileAdmin;
 import org.amtbus.provisioning.profile.ProfileDocument;
 import org.amtbus.provisioning.profile.ProfileStore;
 import org.amtbus.schemas.Json;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,12 +25,6 @@ import picocli.CommandLine.Parameters;
         subcommands = {ProfileCommand.Add.class, ProfileCommand.ListProfiles.class, ProfileCommand.Show.class,
                 ProfileCommand.Delete.class})
 final class ProfileCommand {
-
-    /** The node's profile and domain administration, its audit events by the local operator. */
-    static ProfileAdmin admin(NodeConnection node, SecretStore secrets) {
-        return new ProfileAdmin(new ProfileStore(node.database.dataSource()), new DomainStore(node.database.dataSource(), secrets),
-                node.audit);
-    }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Create a profile, or replace the tenant's profile of that name (audited profile.created/changed).")
@@ -54,8 +47,7 @@ final class ProfileCommand {
         @Option(names = "--gateway", description = "static only") String gateway;
         @Option(names = "--dns", description = "static only; a DNS server (repeatable)") List<String> dns = List.of();
         @Option(names = "--tag", description = "a tag for the device's registration (repeatable)") List<String> tags = List.of();
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
+        @Mixin ProvisioningAdminSession node;
 
         @Override
         public Integer call() throws IOException {
@@ -79,35 +71,32 @@ final class ProfileCommand {
             } catch (IllegalArgumentException e) {
                 throw new StartupException(StartupException.CONFIGURATION, OneLine.of(e));
             }
-            try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SecretStore store = SecretCommand.open(dataDir, config)) {
-                ProfileStore.Put put = admin(node, store).putProfile(profile, node.actor);
+            return node.run((admin, session) -> {
+                ProfileStore.Put put = admin.putProfile(profile, session.actor);
                 System.out.println((put == ProfileStore.Put.CREATED ? "created" : "replaced") + " profile " + name + " of tenant "
                         + profile.tenant());
                 return 0;
-            }
+            });
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List profiles.")
     static final class ListProfiles implements Callable<Integer> {
         @Option(names = "--tenant") String tenant;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
+        @Mixin ProvisioningAdminSession node;
 
         @Override
-        public Integer call() {
-            try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SecretStore store = SecretCommand.open(dataDir, config)) {
+        public Integer call() throws IOException {
+            return node.run((admin, session) -> {
                 System.out.printf("%-24s  %-16s  %-4s  %-30s  %-7s  %-7s  %s%n", "NAME", "TENANT", "MODE", "CIRA", "CONSENT",
                         "NETWORK", "TAGS");
-                for (Profile p : admin(node, store).listProfiles(Optional.ofNullable(tenant).map(DeviceCommand::tenant))) {
+                for (Profile p : admin.listProfiles(Optional.ofNullable(tenant).map(DeviceCommand::tenant))) {
                     System.out.printf("%-24s  %-16s  %-4s  %-30s  %-7s  %-7s  %s%n", p.name(), p.tenant(), p.controlMode().wireName(),
                             p.cira().mpsAddress() + ":" + p.cira().mpsPort(), p.userConsent().wireName(),
                             p.network().mode().name().toLowerCase(java.util.Locale.ROOT), String.join(",", p.tags()));
                 }
                 return 0;
-            }
+            });
         }
     }
 
@@ -115,14 +104,12 @@ final class ProfileCommand {
     static final class Show implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Option(names = "--tenant", required = true) String tenant;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
+        @Mixin ProvisioningAdminSession node;
 
         @Override
         public Integer call() throws IOException {
-            try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SecretStore store = SecretCommand.open(dataDir, config)) {
-                Optional<Profile> profile = admin(node, store).showProfile(DeviceCommand.tenant(tenant), name);
+            return node.run((admin, session) -> {
+                Optional<Profile> profile = admin.showProfile(DeviceCommand.tenant(tenant), name);
                 if (profile.isEmpty()) {
                     System.out.println("no profile " + name + " in tenant " + tenant);
                     return 1;
@@ -130,7 +117,7 @@ final class ProfileCommand {
                 System.out.println(Json.newMapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsString(ProfileDocument.of(profile.get())));
                 return 0;
-            }
+            });
         }
     }
 
@@ -138,18 +125,16 @@ final class ProfileCommand {
     static final class Delete implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Option(names = "--tenant", required = true) String tenant;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
+        @Mixin ProvisioningAdminSession node;
 
         @Override
-        public Integer call() {
-            try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SecretStore store = SecretCommand.open(dataDir, config)) {
-                boolean deleted = admin(node, store).deleteProfile(DeviceCommand.tenant(tenant), name, node.actor);
+        public Integer call() throws IOException {
+            return node.run((admin, session) -> {
+                boolean deleted = admin.deleteProfile(DeviceCommand.tenant(tenant), name, session.actor);
                 System.out.println(deleted ? "deleted profile " + name + " of tenant " + tenant
                         : "no profile " + name + " in tenant " + tenant);
                 return deleted ? 0 : 1;
-            }
+            });
         }
     }
 }
