@@ -113,7 +113,7 @@ class CiraGatewayIT {
             settings = new CiraGateway.Settings(settings.id(), settings.address(), settings.leaseTime(),
                     new CiraServer.Limits(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3),
                             limits.maxConnections(), MAX_PER_ADDRESS, limits.backlog()),
-                    settings.channelTimeout(), Duration.ofSeconds(10), settings.session());
+                    settings.channelTimeout(), Duration.ofSeconds(10), settings.session(), settings.tlsProvider());
             gateway = CiraGateway.start(settings, identity, database.dataSource(), secrets, kafka, topics,
                     new AuditLog(producer, Clock.systemUTC(), "gateway-it"), metrics, Clock.systemUTC());
         }
