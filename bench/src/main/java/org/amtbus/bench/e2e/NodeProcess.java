@@ -152,6 +152,7 @@ final class NodeProcess implements AutoCloseable {
         env.put("AMTBUS_BROKER_PLAIN_PORT", Integer.toString(plainMqttPort));
         env.put("AMTBUS_CIRA_HOST", "127.0.0.1");
         env.put("AMTBUS_CIRA_PORT", Integer.toString(ciraPort));
+        env.put("AMTBUS_CIRA_MAXCONNECTIONSPERADDRESS", "1000000"); // every simulated machine dials from 127.0.0.1
         env.put("AMTBUS_KAFKA_PORT", Integer.toString(kafkaPort));
         env.put("AMTBUS_DATABASE_PORT", Integer.toString(databasePort));
         env.put("AMTBUS_METRICS_PORT", Integer.toString(metricsPort));
