@@ -410,7 +410,7 @@ public final class Node implements AutoCloseable {
                 Topics.Settings topicSettings = Topics.Settings.embedded();
                 ciraGateway = CiraGateway.start(new CiraGateway.Settings(gatewayDefaults.id(), gatewayDefaults.address(),
                                 s.cira().leaseTime(), s.cira().limits(), gatewayDefaults.channelTimeout(),
-                                gatewayDefaults.exchangeTimeout(), gatewayDefaults.session()),
+                                gatewayDefaults.exchangeTimeout(), gatewayDefaults.session(), s.cira().tlsProvider()),
                         ciraCert, database.dataSource(), secrets, clients,
                         new Topics(admin, new Topics.Settings(topicSettings.commandPartitions(), topicSettings.partitions(),
                                 s.kafkaReplicationFactor())), audit, registry, clock);

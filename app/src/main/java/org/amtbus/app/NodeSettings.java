@@ -51,7 +51,8 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
 
     /** The CIRA listener of the gateway role; {@code gatewayId} names its Kafka topic and its leases. */
     public record Cira(InetAddress host, int port, org.amtbus.schemas.model.GatewayId gatewayId,
-                       java.time.Duration leaseTime, org.amtbus.gateway.cira.CiraServer.Limits limits) {
+                       java.time.Duration leaseTime, org.amtbus.gateway.cira.CiraServer.Limits limits,
+                       org.amtbus.platform.tls.TlsProviderChoice tlsProvider) {
     }
 
     /** The command router: how long a forwarded command waits for its result, and the ttl of a command without one. */
@@ -174,7 +175,8 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                                 java.time.Duration.ofMinutes(5)),
                         s.intIn("cira.maxConnections", 50_000, 1, 1_000_000),
                         s.intIn("cira.maxConnectionsPerAddress", 1_000, 1, 1_000_000),
-                        s.intIn("cira.backlog", 4096, 16, 65_535)));
+                        s.intIn("cira.backlog", 4096, 16, 65_535)),
+                tlsProvider(s, "cira.tlsProvider"));
         Router router = new Router(s.duration("router.resultDeadline", java.time.Duration.ofSeconds(120),
                 java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(1)),
                 s.intIn("router.defaultTtlSeconds", 300, 1, org.amtbus.schemas.model.Command.MAX_TTL_SECONDS));
@@ -194,6 +196,15 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                 s.intIn("provisioning.maxConcurrent", 4, 1, 256),
                 s.duration("provisioning.runLease", org.amtbus.provisioning.ProvisioningRole.Settings.DEFAULT_RUN_LEASE,
                         java.time.Duration.ofSeconds(2), java.time.Duration.ofHours(1)));
+    }
+
+    private static org.amtbus.platform.tls.TlsProviderChoice tlsProvider(Settings s, String key) {
+        String value = s.raw(key).orElse("auto");
+        try {
+            return org.amtbus.platform.tls.TlsProviderChoice.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": " + e.getMessage());
+        }
     }
 
     private static Api api(Settings s) {

@@ -28,6 +28,7 @@ import org.amtbus.platform.secret.SecretStore;
 import org.amtbus.platform.tls.IssuedCertificate;
 import org.amtbus.platform.tls.TlsContexts;
 import org.amtbus.platform.tls.TlsPolicy;
+import org.amtbus.platform.tls.TlsProviderChoice;
 import org.amtbus.schemas.SchemaValidator;
 import org.amtbus.schemas.model.GatewayId;
 import org.apache.kafka.clients.producer.Producer;
@@ -45,9 +46,11 @@ public final class CiraGateway implements AutoCloseable {
      * @param limits         timeouts and connection caps of the listener
      * @param channelTimeout how long a device may take to confirm an APF channel
      * @param exchangeTimeout one WS-Man exchange, including the Digest retry
+     * @param tlsProvider    BoringSSL or the JDK's TLS for the listener (same policy either way)
      */
     public record Settings(GatewayId id, InetSocketAddress address, Duration leaseTime, CiraServer.Limits limits,
-                           Duration channelTimeout, Duration exchangeTimeout, ApfSession.Config session) {
+                           Duration channelTimeout, Duration exchangeTimeout, ApfSession.Config session,
+                           TlsProviderChoice tlsProvider) {
         public static final int DEFAULT_PORT = 4433;
 
         public Settings {
@@ -55,11 +58,12 @@ public final class CiraGateway implements AutoCloseable {
             Objects.requireNonNull(address);
             Objects.requireNonNull(session);
             Objects.requireNonNull(limits);
+            Objects.requireNonNull(tlsProvider);
         }
 
         public static Settings defaults(GatewayId id, InetSocketAddress address) {
             return new Settings(id, address, Duration.ofSeconds(15), CiraServer.Limits.defaults(), Duration.ofSeconds(10),
-                    Duration.ofSeconds(30), ApfSession.Config.defaults());
+                    Duration.ofSeconds(30), ApfSession.Config.defaults(), TlsProviderChoice.AUTO);
         }
     }
 
@@ -109,8 +113,8 @@ public final class CiraGateway implements AutoCloseable {
                     settings.session().keepingAliveWithin(settings.limits().idleTimeout()),
                     new DeviceAuthenticator(new DeviceRegistry(database), secrets), presence, audit, metrics, blocking,
                     settings.channelTimeout());
-            CiraServer server = CiraServer.start(settings.address(),
-                    TlsContexts.serverContext(identity, TlsPolicy.CIRA, java.util.Optional.empty()), services,
+            CiraServer server = CiraServer.start(settings.address(), TlsContexts.serverContext(identity, TlsPolicy.CIRA,
+                    java.util.Optional.empty(), settings.tlsProvider().resolve()), services,
                     settings.limits());
             return new CiraGateway(liveness, commands, consumer, server, connected, blocking, producer);
         } catch (RuntimeException e) {
@@ -123,6 +127,11 @@ public final class CiraGateway implements AutoCloseable {
             producer.close();
             throw e;
         }
+    }
+
+    /** The TLS implementation of the CIRA listener. */
+    public io.netty.handler.ssl.SslProvider tlsProvider() {
+        return server.tlsProvider();
     }
 
     /** The CIRA port (useful when started on port 0). */

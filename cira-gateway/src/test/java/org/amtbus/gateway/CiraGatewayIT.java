@@ -113,7 +113,7 @@ class CiraGatewayIT {
             settings = new CiraGateway.Settings(settings.id(), settings.address(), settings.leaseTime(),
                     new CiraServer.Limits(Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(3),
                             limits.maxConnections(), MAX_PER_ADDRESS, limits.backlog()),
-                    settings.channelTimeout(), Duration.ofSeconds(10), settings.session());
+                    settings.channelTimeout(), Duration.ofSeconds(10), settings.session(), settings.tlsProvider());
             gateway = CiraGateway.start(settings, identity, database.dataSource(), secrets, kafka, topics,
                     new AuditLog(producer, Clock.systemUTC(), "gateway-it"), metrics, Clock.systemUTC());
         }
@@ -501,6 +501,9 @@ class CiraGatewayIT {
 
     @Test
     void tlsBelow12IsRefusedAndTheCertificateIsP384FromOurCa() throws Exception {
+        // BoringSSL by default wherever it loads (Linux x86_64 and aarch64 here); the checks below hold under it
+        assertThat(io.netty.handler.ssl.OpenSsl.isAvailable()).isTrue();
+        assertThat(gateway.tlsProvider()).isEqualTo(io.netty.handler.ssl.SslProvider.OPENSSL);
         assertThatThrownBy(() -> rawTls("TLSv1.1")).isInstanceOf(javax.net.ssl.SSLException.class);
         assertThatThrownBy(() -> rawTls("TLSv1")).isInstanceOf(javax.net.ssl.SSLException.class);
         try (var tls12 = rawTls("TLSv1.2")) {
@@ -514,6 +517,17 @@ class CiraGatewayIT {
         }
         try (var tls13 = rawTls()) {
             assertThat(tls13.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
+        for (String cbc : java.util.List.of("TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA")) {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, TlsContexts.trustManagerFactory(ca.certificate()).getTrustManagers(), null);
+            try (var socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                    .createSocket(InetAddress.getLoopbackAddress(), gateway.port())) {
+                socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+                socket.setEnabledCipherSuites(new String[] {cbc});
+                socket.setSoTimeout(30_000);
+                assertThatThrownBy(socket::startHandshake).as(cbc).isInstanceOf(javax.net.ssl.SSLException.class);
+            }
         }
     }
 

@@ -128,7 +128,7 @@ class RouterResilienceIT {
             CiraGateway.Settings d = CiraGateway.Settings.defaults(new GatewayId(id),
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return CiraGateway.start(new CiraGateway.Settings(d.id(), d.address(), Duration.ofSeconds(3), d.limits(),
-                            d.channelTimeout(), Duration.ofSeconds(20), d.session()), identity, database.dataSource(),
+                            d.channelTimeout(), Duration.ofSeconds(20), d.session(), d.tlsProvider()), identity, database.dataSource(),
                     secrets, kafka, new Topics(admin, Topics.Settings.embedded()), audit, new SimpleMeterRegistry(),
                     Clock.systemUTC());
         }

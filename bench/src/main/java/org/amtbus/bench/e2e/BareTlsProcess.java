@@ -15,11 +15,11 @@ final class BareTlsProcess implements AutoCloseable {
     final int port = FreePort.pick();
     private final Process process;
 
-    BareTlsProcess(Path javaHome, Path tlsDir, List<String> jvmOptions) {
+    BareTlsProcess(Path javaHome, Path tlsDir, List<String> jvmOptions, String tlsProvider) {
         List<String> command = new java.util.ArrayList<>(List.of(javaHome.resolve("bin/java").toString(), "-XX:+UseG1GC"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareTlsServer.class.getName(),
-                tlsDir.toString(), Integer.toString(port)));
+                tlsDir.toString(), Integer.toString(port), tlsProvider));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
             ChildProcesses.stopOnExit(process);

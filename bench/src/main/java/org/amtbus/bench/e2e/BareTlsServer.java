@@ -26,9 +26,9 @@ import org.amtbus.platform.tls.TlsPolicy;
 
 /**
  * The CIRA baseline, run in a JVM of its own: a Netty server with the gateway's TLS settings (the {@code CIRA} policy,
- * the JDK provider, a P-384 certificate from the node's CA) that completes handshakes and holds the connections,
+ * the provider the gateway is measured with, a P-384 certificate from the node's CA) that completes handshakes and holds the connections,
  * doing nothing else - no APF, no authentication, no lease. What the gateway costs beyond it is ours.
- * {@code BareTlsServer TLS_DIR PORT}; prints "ready" when it listens.
+ * {@code BareTlsServer TLS_DIR PORT [auto|jdk|openssl]} (the TLS provider, as the node's cira.tlsProvider); prints "ready" when it listens.
  */
 public final class BareTlsServer {
 
@@ -41,7 +41,8 @@ public final class BareTlsServer {
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(tlsDir, Clock.systemUTC());
         IssuedCertificate cert = ca.issueServer("bare-tls", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()),
                 Duration.ofDays(1));
-        SslContext tls = TlsContexts.serverContext(cert, TlsPolicy.CIRA, Optional.empty());
+        SslContext tls = TlsContexts.serverContext(cert, TlsPolicy.CIRA, Optional.empty(),
+                org.amtbus.platform.tls.TlsProviderChoice.parse(args.length > 2 ? args[2] : "jdk").resolve());
         AtomicLong handshakes = new AtomicLong();
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Scenario 2: CIRA scale. For each device count N: simulated machines (this process) dial the node's gateway
  * (-Xmx512m, its own process) with at most {@link #IN_FLIGHT} connecting at once, until the gateway's
- * {@code amtbus_cira_devices_online} says N - the full login each: TLS (P-384 certificate, JDK provider, a fresh client
- * context so no session is resumed), APF, password check against the secret store, lease in PostgreSQL, presence and
+ * {@code amtbus_cira_devices_online} says N - the full login each: TLS (P-384 certificate, the provider of
+ * --tls-providers, one node per provider; a fresh client context so no session is resumed), APF, password check against the secret store, lease in PostgreSQL, presence and
  * audit on Kafka. Then heap after a full GC (jcmd), all N dropped at once, and all N redialling at once (the storm,
  * each machine backing off on its own as firmware does). The baseline, same run: {@link BareTlsServer} (same TLS
  * settings and certificate type, nothing else) in its own process, same N, same cap.
@@ -59,12 +59,24 @@ final class CiraScenario {
     void run() {
         int max = settings.devices().stream().mapToInt(Integer::intValue).max().orElseThrow();
         List<String> heap = List.of("-Xmx512m");
-        Report report = new Report("CIRA: one gateway (node -Xmx512m) vs bare JDK TLS server", "gateway", "bare TLS");
-        SvgBarChart rate = new SvgBarChart("CIRA logins/s, " + IN_FLIGHT + " connecting at once (P-384, JDK TLS)",
-                "connections/s", List.of("gateway: TLS+APF+auth+lease", "bare TLS (same cert, same JDK)"));
+        Report report = new Report("CIRA: one gateway (node -Xmx512m) vs bare TLS server, TLS provider "
+                + String.join(" then ", settings.tlsProviders()), "gateway", "bare TLS");
+        SvgBarChart rate = new SvgBarChart("CIRA logins/s, " + IN_FLIGHT + " connecting at once (P-384; N and TLS provider)",
+                "connections/s", List.of("gateway: TLS+APF+auth+lease", "bare TLS (same cert, same provider)"));
         SvgBarChart memory = new SvgBarChart("Heap per idle connection after full GC", "KiB per connection",
                 List.of("gateway", "bare TLS"));
-        try (NodeProcess node = new NodeProcess(settings.javaHome(), settings.jar(), settings.dataDir(), settings.out().resolve("node-cira.log"))
+        for (String provider : settings.tlsProviders()) {
+            measure(provider, max, heap, report, rate, memory);
+        }
+        report.writeMarkdown(settings.out().resolve("cira.md"));
+        rate.write(settings.out().resolve("cira-logins.svg"));
+        memory.write(settings.out().resolve("cira-heap.svg"));
+    }
+
+    /** One node with the CIRA listener on {@code provider}, every N, each beside the bare server on the same provider. */
+    private void measure(String provider, int max, List<String> heap, Report report, SvgBarChart rate, SvgBarChart memory) {
+        try (NodeProcess node = new NodeProcess(settings.javaHome(), settings.jar(), settings.dataDir(),
+                settings.out().resolve("node-cira-" + provider + ".log")).env("AMTBUS_CIRA_TLSPROVIDER", provider)
                 .start(heap, Duration.ofMinutes(3))) {
             long t0 = System.nanoTime();
             List<SimulatedDevice> all = BenchDevices.ensure(node, max);
@@ -73,11 +85,12 @@ final class CiraScenario {
             InetSocketAddress gateway = new InetSocketAddress(InetAddress.getLoopbackAddress(), node.ciraPort);
             NodeMetrics metrics = new NodeMetrics(node.metricsUrl());
             System.out.println("CIRA: up to " + max + " simulated machines, node heap -Xmx512m, " + IN_FLIGHT
-                    + " handshakes in flight at most (client-side cap); baseline: bare JDK TLS server in its own JVM");
+                    + " handshakes in flight at most (client-side cap); CIRA TLS provider: " + provider
+                    + "; baseline: bare TLS server on the same provider in its own JVM");
             for (int n : settings.devices()) {
                 Figures ours = gateway(node, metrics, ca, gateway, all.subList(0, n));
-                Figures bare = bare(ca, node.dataDir.resolve("tls"), heap, n);
-                String what = String.format("%,d devices", n);
+                Figures bare = bare(ca, node.dataDir.resolve("tls"), heap, n, provider);
+                String what = String.format("%,d devices, %s", n, provider);
                 report.add(what, "logins/s", ours.connectRate(), bare.connectRate(), "conn/s", String.format(
                         "connect all: %.1f s vs %.1f s", ours.connectSeconds(), bare.connectSeconds()));
                 report.add(what, "per CPU-s", ours.perCpuSecond(), bare.perCpuSecond(), "conn/server-CPU-s", "");
@@ -88,14 +101,11 @@ final class CiraScenario {
                         "all %d drop and redial at once, no cap: gateway until all online (failed TLS handshakes retried "
                                 + "with back-off: %d); bare until every attempt ended (%d failed, not retried); server CPU %.1f s vs %.1f s",
                         n, ours.stormFailures(), bare.stormFailures(), ours.stormCpuSeconds(), bare.stormCpuSeconds()));
-                rate.add(String.format("%,d", n), ours.connectRate(), bare.connectRate());
-                memory.add(String.format("%,d", n), ours.heapPerConnectionKib(), bare.heapPerConnectionKib());
+                rate.add(String.format("%,d %s", n, provider), ours.connectRate(), bare.connectRate());
+                memory.add(String.format("%,d %s", n, provider), ours.heapPerConnectionKib(), bare.heapPerConnectionKib());
                 extrapolate(ours);
             }
         }
-        report.writeMarkdown(settings.out().resolve("cira.md"));
-        rate.write(settings.out().resolve("cira-logins.svg"));
-        memory.write(settings.out().resolve("cira-heap.svg"));
     }
 
     private Figures gateway(NodeProcess node, NodeMetrics metrics, X509Certificate ca, InetSocketAddress target,
@@ -137,8 +147,8 @@ final class CiraScenario {
         return f;
     }
 
-    private Figures bare(X509Certificate ca, Path tlsDir, List<String> heap, int n) {
-        try (BareTlsProcess server = new BareTlsProcess(settings.javaHome(), tlsDir, heap)) {
+    private Figures bare(X509Certificate ca, Path tlsDir, List<String> heap, int n, String provider) {
+        try (BareTlsProcess server = new BareTlsProcess(settings.javaHome(), tlsDir, heap, provider)) {
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port);
             try (TlsDialer warmUp = new TlsDialer()) { // the gateway's JIT is warm from the node's start; warm this one too
                 warmUp.dial(clientContext(ca), target, Math.min(n, 500), IN_FLIGHT);
@@ -199,9 +209,13 @@ final class CiraScenario {
         }
     }
 
-    /** A fresh client context per fleet: the JDK caches sessions per context, and a storm here means full handshakes. */
+    /**
+     * A fresh client context per fleet whose machines never offer a cached session (see {@link FullHandshakeContext}):
+     * the figures are full handshakes. Before issue 10's TLS work the fleet's machines resumed each other's sessions
+     * against the JDK provider, which flattered the gateway's JDK figures.
+     */
     private static SslContext clientContext(X509Certificate ca) {
-        return TlsContexts.clientContext(ca, TlsPolicy.CIRA, Optional.empty());
+        return new FullHandshakeContext(TlsContexts.clientContext(ca, TlsPolicy.CIRA, Optional.empty()));
     }
 
     static X509Certificate certificate(Path file) {

@@ -34,12 +34,19 @@ final class NodeProcess implements AutoCloseable {
     private final Path jar;
     private final Path log;
     private Process process;
+    private final Map<String, String> extraEnv = new java.util.LinkedHashMap<>();
 
     NodeProcess(Path javaHome, Path jar, Path dataDir, Path log) {
         this.javaHome = javaHome;
         this.jar = jar;
         this.dataDir = dataDir;
         this.log = log;
+    }
+
+    /** One more setting for the node, as its environment variable (e.g. {@code AMTBUS_CIRA_TLSPROVIDER}). */
+    NodeProcess env(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
     }
 
     /** Starts the node with {@code jvmOptions} (e.g. {@code -Xmx512m}) and waits until it serves. */
@@ -145,11 +152,13 @@ final class NodeProcess implements AutoCloseable {
         env.put("AMTBUS_BROKER_PLAIN_PORT", Integer.toString(plainMqttPort));
         env.put("AMTBUS_CIRA_HOST", "127.0.0.1");
         env.put("AMTBUS_CIRA_PORT", Integer.toString(ciraPort));
+        env.put("AMTBUS_CIRA_MAXCONNECTIONSPERADDRESS", "1000000"); // every simulated machine dials from 127.0.0.1
         env.put("AMTBUS_KAFKA_PORT", Integer.toString(kafkaPort));
         env.put("AMTBUS_DATABASE_PORT", Integer.toString(databasePort));
         env.put("AMTBUS_METRICS_PORT", Integer.toString(metricsPort));
         env.put("AMTBUS_API_HOST", "127.0.0.1");
         env.put("AMTBUS_API_PORT", Integer.toString(apiPort));
+        env.putAll(extraEnv);
     }
 
     long pid() {

@@ -9,12 +9,14 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.amtbus.apf.ApfDecoder;
+import org.amtbus.platform.tls.TlsProviderChoice;
 import org.amtbus.apf.ApfEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,11 +51,13 @@ public final class CiraServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel listener;
+    private final SslProvider tlsProvider;
 
-    private CiraServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
+    private CiraServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, SslProvider tlsProvider) {
         this.boss = boss;
         this.workers = workers;
         this.listener = listener;
+        this.tlsProvider = tlsProvider;
     }
 
     /**
@@ -90,13 +94,20 @@ public final class CiraServer implements AutoCloseable {
                         }
                     });
             Channel listener = bootstrap.bind(address).syncUninterruptibly().channel();
-            LOG.info("CIRA listener ready [address: {}, gateway: {}]", listener.localAddress(), services.gateway());
-            return new CiraServer(boss, workers, listener);
+            SslProvider provider = TlsProviderChoice.providerOf(tls);
+            LOG.info("CIRA listener ready [address: {}, gateway: {}, tls: {}]", listener.localAddress(), services.gateway(),
+                    TlsProviderChoice.describe(provider));
+            return new CiraServer(boss, workers, listener, provider);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot listen for CIRA on " + address + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The TLS implementation the listener handshakes with. */
+    public SslProvider tlsProvider() {
+        return tlsProvider;
     }
 
     public int port() {
