@@ -4,6 +4,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.amtbus.acl.level.AccessLoader;
 import org.amtbus.platform.audit.AuditLog;
@@ -11,6 +12,7 @@ import org.amtbus.platform.device.DeviceRegistry;
 import org.amtbus.platform.device.DeviceSecrets;
 import org.amtbus.platform.kafka.KafkaClients;
 import org.amtbus.platform.secret.SecretStore;
+import org.amtbus.provisioning.cira.CiraRelay;
 import org.amtbus.provisioning.profile.DomainStore;
 import org.amtbus.provisioning.profile.ProfileAdmin;
 import org.amtbus.provisioning.profile.ProfileStore;
@@ -78,6 +80,18 @@ public final class ProvisioningRole implements AutoCloseable {
     public static ProvisioningRole start(Settings settings, DataSource database, SecretStore secrets, KafkaClients kafka,
                                          AuditLog audit, AccessLoader access, X509Certificate nodeCa, DeviceChannels channels,
                                          Clock clock) {
+        return start(settings, database, secrets, kafka, audit, access, nodeCa, channels, Optional.empty(), clock);
+    }
+
+    /**
+     * Starts the role with a second path to managed devices: WS-Man through the gateway holding their CIRA
+     * connection, for reconfiguration ({@link ProvisioningWorker#reconfigure}).
+     *
+     * @param cira the started CIRA relay of this node (its owner closes it)
+     */
+    public static ProvisioningRole start(Settings settings, DataSource database, SecretStore secrets, KafkaClients kafka,
+                                         AuditLog audit, AccessLoader access, X509Certificate nodeCa, DeviceChannels channels,
+                                         Optional<CiraRelay> cira, Clock clock) {
         Objects.requireNonNull(settings);
         ProfileStore profiles = new ProfileStore(database);
         DomainStore domains = new DomainStore(database, secrets);
@@ -89,7 +103,7 @@ public final class ProvisioningRole implements AutoCloseable {
         // runs left behind by a dead worker are rolled back from the start on, before new requests arrive
         StaleRuns staleRuns = new StaleRuns(worker, runs, channels, settings.runLease()).start();
         ProvisioningRequests requests = new ProvisioningRequests(kafka.consumer(GROUP, KafkaClients.OffsetReset.EARLIEST),
-                worker, channels, status, new RequestAuthorizer(access), audit, settings.maxConcurrent());
+                worker, channels, cira, status, new RequestAuthorizer(access), audit, settings.maxConcurrent());
         requests.start();
         if (!requests.awaitReady(Duration.ofSeconds(60))) {
             requests.close();

@@ -174,6 +174,28 @@ public final class ProvisioningWorker {
         return outcome;
     }
 
+    /**
+     * Applies {@code request}'s profile to a device that is already managed, over WS-Man through the gateway holding
+     * its CIRA connection ({@link Reconfiguration}): no agent, no new secrets, no activation.
+     *
+     * @param device WS-Man to the device through its gateway
+     */
+    public ProvisioningOutcome reconfigure(ProvisioningRequest request, Transport device, AuditEvent.Actor actor) {
+        active.add(request.guid());
+        try {
+            return new Reconfiguration(profiles, runs, registry, secrets, status, audit, workerId,
+                    (guid, admin) -> steps(device, guid, admin)).apply(request, actor);
+        } finally {
+            active.remove(request.guid());
+        }
+    }
+
+    /** Whether the device is managed (registered) in {@code tenant} and not being provisioned now: a reconfiguration's case. */
+    public boolean managed(TenantId tenant, DeviceGuid guid) {
+        return registry.find(guid).filter(d -> d.tenant().equals(tenant)).isPresent()
+                && runs.find(guid).filter(r -> r.state() == ProvisioningRuns.State.RUNNING).isEmpty();
+    }
+
     /** This worker's name in the run rows it holds. */
     public String workerId() {
         return workerId;
