@@ -46,7 +46,7 @@ public final class CiraRelay extends ConsumerLoop {
 
     /**
      * @param consumer a consumer in a group of this node alone, from the latest offset
-     * @param producer writes the request frames
+     * @param producer writes the request frames (closed with the relay)
      */
     public CiraRelay(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, DeviceLeases leases,
                      Duration openTimeout) {
@@ -114,5 +114,6 @@ public final class CiraRelay extends ConsumerLoop {
         for (CiraChannel channel : List.copyOf(channels.values())) {
             channel.fail("the CIRA relay of this node stopped");
         }
+        producer.close(Duration.ofSeconds(5));
     }
 }
