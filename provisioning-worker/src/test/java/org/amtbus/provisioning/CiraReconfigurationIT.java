@@ -243,7 +243,14 @@ class CiraReconfigurationIT {
     @Test
     void aDeviceThatIsNotConnectedHasNoPathAndOneThatLeftFailsCleanly() throws Exception {
         SimulatedDevice absent = provisioned("acm");
-        assertThat(relay.find(TENANT, DeviceGuid.of(absent.guid()))).isEmpty();
+        DeviceGuid absentGuid = DeviceGuid.of(absent.guid());
+        assertThat(relay.find(TENANT, absentGuid)).isEmpty();
+        ProvisioningOutcome notDeactivated = worker.deactivate(TENANT, absentGuid, relay.find(TENANT, absentGuid), OPERATOR);
+        assertThat(notDeactivated.result()).isEqualTo(ProvisioningOutcome.Result.FAILED);
+        assertThat(notDeactivated.reason()).contains("connected neither over CIRA nor through an agent");
+        assertThat(registry.find(absentGuid)).isPresent();
+        assertThat(secrets.get(absentGuid, DeviceSecrets.Kind.AMT_ADMIN_PASSWORD)).isPresent();
+        assertThat(absent.controlMode()).isEqualTo(SimulatedDevice.ControlMode.ACM);
 
         // a device whose connection ends after it was found: the gateway refuses the channel, the run fails cleanly
         SimulatedDevice leaving = provisioned("acm");
