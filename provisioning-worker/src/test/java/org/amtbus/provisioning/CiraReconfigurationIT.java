@@ -80,6 +80,7 @@ class CiraReconfigurationIT {
     private static ProfileAdmin admin;
     private static ProvisioningPki pki;
     private static CiraRelay relay;
+    private static ProvisioningRole role;
     private static DeviceRegistry registry;
     private static DeviceSecrets secrets;
     private static ListAppender<ILoggingEvent> logs;
@@ -117,10 +118,18 @@ class CiraReconfigurationIT {
         admin.putDomain("corp", TENANT, SUFFIX, pki.pfx(PFX_PASSWORD), PFX_PASSWORD.clone(), OPERATOR);
         admin.putProfile(profile("acm", ControlMode.ACM, UserConsent.NONE, NetworkSettings.dhcp()), OPERATOR);
         admin.putProfile(profile("ccm", ControlMode.CCM, UserConsent.ALL, NetworkSettings.dhcp()), OPERATOR);
+        fixture.account("ops", TENANT, "amtbus/v1/{tenant}/provisioning/#", 3);
+        // a provisioning role whose only path to managed devices is CIRA (no agent is connected)
+        role = ProvisioningRole.start(ProvisioningRole.Settings.defaults(), fixture.database.dataSource(), fixture.secrets,
+                fixture.kafka, fixture.audit, fixture.access, fixture.ca.certificate(), DeviceChannels.NONE, Optional.of(relay),
+                Clock.systemUTC());
     }
 
     @AfterAll
     static void stop() {
+        if (role != null) {
+            role.close();
+        }
         if (relay != null) {
             relay.close();
         }
@@ -209,6 +218,37 @@ class CiraReconfigurationIT {
                 .isEqualTo(ciraPassword);
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(line -> line.contains(ciraPassword));
         assertThat(relay.openChannels()).isZero();
+    }
+
+    @Test
+    void aRequestOnKafkaForAManagedDeviceIsAppliedOverCiraAndTheRoleDeactivatesItOverCira() throws Exception {
+        SimulatedDevice device = provisioned("acm");
+        dial(device);
+        DeviceGuid guid = DeviceGuid.of(device.guid());
+        admin.putProfile(profile("acm-kvm", ControlMode.ACM, UserConsent.KVM, NetworkSettings.dhcp()), OPERATOR);
+
+        try (var statuses = TopicWatch.open(fixture.kafka, KafkaTopics.PROVISIONING, JsonNode.class)) {
+            // the request a broker bridges from amtbus/v1/acme/provisioning/requests
+            ProvisioningRequest request = request(device, "acm-kvm");
+            org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(org.amtbus.schemas.topic.BridgeHeaders.PRINCIPAL, "ops".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            headers.add(org.amtbus.schemas.topic.BridgeHeaders.TENANT, TENANT.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            fixture.producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(KafkaTopics.PROVISIONING, null,
+                    TENANT.value(), org.amtbus.schemas.Json.write(request), headers));
+            fixture.producer.flush();
+
+            JsonNode done = statuses.await("succeeded", s -> s.path("requestId").asText().equals(request.id().toString())
+                    && s.path("state").asText().equals("succeeded"));
+            assertThat(done.path("reason").asText()).contains("over CIRA");
+        }
+        assertThat(device.optInRequired()).isEqualTo(ActivationSteps.OPT_IN_KVM);
+
+        ProvisioningOutcome gone = role.deactivate(TENANT, guid, OPERATOR);
+
+        assertThat(gone.succeeded()).as(gone.reason()).isTrue();
+        assertThat(device.controlMode()).isEqualTo(SimulatedDevice.ControlMode.NONE);
+        assertThat(registry.find(guid)).isEmpty();
+        assertThat(fixture.secrets.list("devices/" + guid.value() + "/")).isEmpty();
     }
 
     @Test
