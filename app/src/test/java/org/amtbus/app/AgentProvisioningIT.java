@@ -276,9 +276,10 @@ class AgentProvisioningIT {
 
                 // then the statuses on MQTT show every step, and the machine is activated and dials CIRA
                 assertThat(steps(statuses)).as(statuses.toString()).containsExactlyElementsOf(isAcm
-                        ? List.of("accepted:pending", "secrets:running", "activate:running", "mebx:running", "cira:running",
-                                "done:succeeded")
-                        : List.of("accepted:pending", "secrets:running", "activate:running", "cira:running", "done:succeeded"));
+                        ? List.of("accepted:pending", "secrets:running", "activate:running", "mebx:running", "consent:running",
+                                "network:running", "cira:running", "done:succeeded")
+                        : List.of("accepted:pending", "secrets:running", "activate:running", "network:running", "cira:running",
+                                "done:succeeded"));
                 assertThat(m.device().controlMode())
                         .isEqualTo(isAcm ? SimulatedDevice.ControlMode.ACM : SimulatedDevice.ControlMode.CCM);
                 DeviceLeases leases = new DeviceLeases(database.dataSource());
