@@ -252,6 +252,41 @@ class CiraReconfigurationIT {
     }
 
     @Test
+    void aGatewayThatStoppedAfterTheDeviceWasFoundFailsTheRunCleanlyWithinTheOpenTimeout() throws Exception {
+        // given a device held by a second gateway, found there, and then that gateway stops
+        SimulatedDevice device = provisioned("ccm");
+        var identity = fixture.ca.issueServer("gateway-2", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()),
+                Duration.ofDays(30));
+        CiraGateway second;
+        try (var kafkaAdmin = fixture.kafka.admin()) {
+            second = CiraGateway.start(CiraGateway.Settings.defaults(new GatewayId("gw2-" + UUID.randomUUID().toString()
+                            .substring(0, 8)), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), identity,
+                    fixture.database.dataSource(), fixture.secrets, fixture.kafka, new Topics(kafkaAdmin, Topics.Settings.embedded()),
+                    fixture.audit, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), Clock.systemUTC());
+        }
+        CiraSettings settings = device.ciraSettings().orElseThrow();
+        CiraDevice d = new CiraDevice(device, new AmtWebService(device, Clock.systemUTC(), RANDOM)).dial(devices,
+                TlsContexts.clientContext(settings.trustedRoots().get(0), TlsPolicy.CIRA, Optional.empty()),
+                new InetSocketAddress(settings.mpsAddress(), second.port()));
+        dialled.add(d);
+        d.connected().get(30, TimeUnit.SECONDS);
+        DeviceGuid guid = DeviceGuid.of(device.guid());
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.find(TENANT, guid).isPresent());
+        Transport path = overCira(device);
+        second.close();
+
+        // when a reconfiguration goes that way, then it fails at once with the reason, and the device stays managed
+        long started = System.nanoTime();
+        ProvisioningOutcome outcome = worker.reconfigure(request(device, "ccm"), path, OPERATOR);
+
+        assertThat(outcome.result()).isEqualTo(ProvisioningOutcome.Result.FAILED);
+        assertThat(outcome.reason()).as(outcome.reason()).contains("did not open a channel");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(25));
+        assertThat(registry.find(guid)).isPresent();
+        assertThat(relay.openChannels()).isZero();
+    }
+
+    @Test
     void aProfileOfAnotherControlModeIsRefusedUnchanged() throws Exception {
         SimulatedDevice device = provisioned("ccm");
         dial(device);
