@@ -434,10 +434,21 @@ public final class Node implements AutoCloseable {
             }
             Gauge.builder("amtbus.provisioning.agents.connected", relay,
                     org.amtbus.provisioning.agent.AgentRelay::connectedAgents).register(registry);
+            // managed devices are reconfigured through the gateway holding their CIRA connection
+            org.amtbus.provisioning.cira.CiraRelay cira = new org.amtbus.provisioning.cira.CiraRelay(
+                    clients.consumer("provisioning-cira-" + s.nodeId(), KafkaClients.OffsetReset.LATEST),
+                    clients.producer("cira-relay"), new org.amtbus.platform.device.DeviceLeases(database.dataSource()),
+                    org.amtbus.provisioning.cira.CiraRelay.OPEN_TIMEOUT);
+            cira.start();
+            started.push(cira);
+            if (!cira.awaitReady(BRIDGE_READY_TIMEOUT)) {
+                throw new StartupException(StartupException.ENVIRONMENT,
+                        "the CIRA relay got no Kafka partitions within " + BRIDGE_READY_TIMEOUT.toSeconds() + " s");
+            }
             org.amtbus.provisioning.ProvisioningRole provisioning = org.amtbus.provisioning.ProvisioningRole.start(
                     new org.amtbus.provisioning.ProvisioningRole.Settings(s.provisioningMaxConcurrent(),
                             s.provisioningRunLease()), database.dataSource(),
-                    secrets, clients, audit, accessLoader, ca.certificate(), relay, clock);
+                    secrets, clients, audit, accessLoader, ca.certificate(), relay, java.util.Optional.of(cira), clock);
             started.push(provisioning);
             FunctionCounter.builder("amtbus.provisioning.requests.refused", provisioning,
                     org.amtbus.provisioning.ProvisioningRole::refusedRequests).register(registry);

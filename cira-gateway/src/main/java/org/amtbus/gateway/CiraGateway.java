@@ -13,6 +13,7 @@ import org.amtbus.gateway.cira.CiraServer;
 import org.amtbus.gateway.cira.CiraServices;
 import org.amtbus.gateway.command.DeviceCommands;
 import org.amtbus.gateway.command.GatewayCommandConsumer;
+import org.amtbus.gateway.command.WsmanRelay;
 import org.amtbus.gateway.device.ConnectedDevices;
 import org.amtbus.gateway.device.DeviceAuthenticator;
 import org.amtbus.gateway.device.DevicePresence;
@@ -31,11 +32,13 @@ import org.amtbus.platform.tls.TlsPolicy;
 import org.amtbus.platform.tls.TlsProviderChoice;
 import org.amtbus.schemas.SchemaValidator;
 import org.amtbus.schemas.model.GatewayId;
+import org.amtbus.schemas.topic.KafkaTopics;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
- * The cira-gateway role: the CIRA listener, device authentication, leases and presence, and the commands
- * of its Kafka topic executed on the devices it holds. Start order: gateway id and heartbeat (refused if
+ * The cira-gateway role: the CIRA listener, device authentication, leases and presence, the commands
+ * of its Kafka topic executed on the devices it holds, and WS-Man relayed for provisioning workers
+ * ({@link WsmanRelay}). Start order: gateway id and heartbeat (refused if
  * another live gateway has the id), command consumer, then the listener, so a device is never accepted
  * before its commands can be served. Close reverses it.
  */
@@ -70,16 +73,19 @@ public final class CiraGateway implements AutoCloseable {
     private final GatewayLiveness liveness;
     private final DeviceCommands commands;
     private final GatewayCommandConsumer consumer;
+    private final WsmanRelay wsman;
     private final CiraServer server;
     private final ConnectedDevices connected;
     private final ExecutorService blocking;
     private final Producer<String, byte[]> producer;
 
-    private CiraGateway(GatewayLiveness liveness, DeviceCommands commands, GatewayCommandConsumer consumer, CiraServer server,
-                        ConnectedDevices connected, ExecutorService blocking, Producer<String, byte[]> producer) {
+    private CiraGateway(GatewayLiveness liveness, DeviceCommands commands, GatewayCommandConsumer consumer, WsmanRelay wsman,
+                        CiraServer server, ConnectedDevices connected, ExecutorService blocking,
+                        Producer<String, byte[]> producer) {
         this.liveness = liveness;
         this.commands = commands;
         this.consumer = consumer;
+        this.wsman = wsman;
         this.server = server;
         this.connected = connected;
         this.blocking = blocking;
@@ -99,6 +105,7 @@ public final class CiraGateway implements AutoCloseable {
         DeviceCommands commands = new DeviceCommands(settings.id(), connected, secrets, producer, audit, metrics, clock,
                 settings.exchangeTimeout());
         GatewayCommandConsumer consumer = null;
+        WsmanRelay wsman = null;
         try {
             liveness.start();
             String topic = topics.ensureGatewayTopic(settings.id().value());
@@ -109,6 +116,12 @@ public final class CiraGateway implements AutoCloseable {
             if (!consumer.awaitReady(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("the gateway's command topic " + topic + " was not assigned within 60 s");
             }
+            wsman = new WsmanRelay(kafka.consumer("amtbus-gateway-wsman-" + settings.id().value(),
+                    KafkaClients.OffsetReset.LATEST), settings.id(), connected, producer);
+            wsman.start();
+            if (!wsman.awaitReady(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the topic " + KafkaTopics.CIRA_WSMAN_DOWN + " was not assigned within 60 s");
+            }
             CiraServices services = new CiraServices(settings.id(),
                     settings.session().keepingAliveWithin(settings.limits().idleTimeout()),
                     new DeviceAuthenticator(new DeviceRegistry(database), secrets), presence, audit, metrics, blocking,
@@ -116,8 +129,11 @@ public final class CiraGateway implements AutoCloseable {
             CiraServer server = CiraServer.start(settings.address(), TlsContexts.serverContext(identity, TlsPolicy.CIRA,
                     java.util.Optional.empty(), settings.tlsProvider().resolve()), services,
                     settings.limits());
-            return new CiraGateway(liveness, commands, consumer, server, connected, blocking, producer);
+            return new CiraGateway(liveness, commands, consumer, wsman, server, connected, blocking, producer);
         } catch (RuntimeException e) {
+            if (wsman != null) {
+                wsman.close();
+            }
             if (consumer != null) {
                 consumer.close();
             }
@@ -152,6 +168,7 @@ public final class CiraGateway implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        wsman.close();
         consumer.close();
         commands.close();
         blocking.shutdown();

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * header, or that does not parse, is dropped with a log line (its device cannot be told). A request whose
  * publisher (the bridge's principal header) may not publish on the tenant's request topic now, or that carries
  * no principal, is refused ({@link RequestAuthorizer}): a {@code failed} status at step {@code authorize} and an
- * {@code acl.denied} audit event. A request for a device with no agent relay gets a {@code failed} status.
+ * {@code acl.denied} audit event. A request for a device that is already managed goes over CIRA through the
+ * gateway holding it ({@link ProvisioningWorker#reconfigure}) when a CIRA relay is given; otherwise, or when no
+ * gateway holds it, through its agent. A request with no path to its device gets a {@code failed} status.
  *
  * <p>Delivery: the offset is committed once a request is handed to its thread, so a crash mid-run loses
  * the request; its run row stays {@code running} without a heartbeat, and {@link StaleRuns} on a live worker
@@ -45,6 +47,7 @@ public final class ProvisioningRequests extends ConsumerLoop {
 
     private final ProvisioningWorker worker;
     private final DeviceChannels channels;
+    private final Optional<org.amtbus.provisioning.cira.CiraRelay> cira;
     private final StatusPublisher status;
     private final RequestAuthorizer authorizer;
     private final AuditLog audit;
@@ -55,7 +58,15 @@ public final class ProvisioningRequests extends ConsumerLoop {
 
     public ProvisioningRequests(Consumer<String, byte[]> consumer, ProvisioningWorker worker, DeviceChannels channels,
                                 StatusPublisher status, RequestAuthorizer authorizer, AuditLog audit, int maxConcurrent) {
+        this(consumer, worker, channels, Optional.empty(), status, authorizer, audit, maxConcurrent);
+    }
+
+    /** @param cira WS-Man through the gateways, for devices already managed (reconfiguration) */
+    public ProvisioningRequests(Consumer<String, byte[]> consumer, ProvisioningWorker worker, DeviceChannels channels,
+                                Optional<org.amtbus.provisioning.cira.CiraRelay> cira, StatusPublisher status,
+                                RequestAuthorizer authorizer, AuditLog audit, int maxConcurrent) {
         super(consumer, List.of(KafkaTopics.PROVISIONING), "provisioning-requests");
+        this.cira = Objects.requireNonNull(cira);
         this.authorizer = Objects.requireNonNull(authorizer);
         this.audit = Objects.requireNonNull(audit);
         this.worker = Objects.requireNonNull(worker);
@@ -136,10 +147,19 @@ public final class ProvisioningRequests extends ConsumerLoop {
 
     private void apply(ProvisioningRequest request, AuditEvent.Actor actor) {
         try {
+            boolean managed = cira.isPresent() && worker.managed(request.tenant(), request.guid());
+            if (managed) {
+                Optional<org.amtbus.wsman.client.Transport> overCira = cira.get().find(request.tenant(), request.guid());
+                if (overCira.isPresent()) {
+                    worker.reconfigure(request, overCira.get(), actor);
+                    return;
+                }
+            }
             Optional<DeviceChannels.Channel> channel = channels.find(request.tenant(), request.guid());
             if (channel.isEmpty()) {
                 status.terminal(request.id(), request.tenant(), request.guid(), "channel", ProvisioningStatus.State.FAILED,
-                        "no agent relay is connected for device " + request.guid().value());
+                        managed ? "device " + request.guid().value() + " is managed but connected neither over CIRA nor"
+                                + " through an agent" : "no agent relay is connected for device " + request.guid().value());
                 return;
             }
             worker.provision(request, channel.get().report(), channel.get().transport(), actor);

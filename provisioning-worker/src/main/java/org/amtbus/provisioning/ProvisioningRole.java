@@ -4,6 +4,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.amtbus.acl.level.AccessLoader;
 import org.amtbus.platform.audit.AuditLog;
@@ -11,9 +12,14 @@ import org.amtbus.platform.device.DeviceRegistry;
 import org.amtbus.platform.device.DeviceSecrets;
 import org.amtbus.platform.kafka.KafkaClients;
 import org.amtbus.platform.secret.SecretStore;
+import org.amtbus.provisioning.cira.CiraRelay;
 import org.amtbus.provisioning.profile.DomainStore;
 import org.amtbus.provisioning.profile.ProfileAdmin;
 import org.amtbus.provisioning.profile.ProfileStore;
+import org.amtbus.schemas.model.AuditEvent;
+import org.amtbus.schemas.model.DeviceGuid;
+import org.amtbus.schemas.model.TenantId;
+import org.amtbus.wsman.client.Transport;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -57,9 +63,13 @@ public final class ProvisioningRole implements AutoCloseable {
     private final ProvisioningRequests requests;
     private final StaleRuns staleRuns;
     private final Producer<String, byte[]> producer;
+    private final DeviceChannels channels;
+    private final Optional<CiraRelay> cira;
 
     private ProvisioningRole(ProvisioningWorker worker, ProfileAdmin admin, ProvisioningRequests requests, StaleRuns staleRuns,
-                             Producer<String, byte[]> producer) {
+                             Producer<String, byte[]> producer, DeviceChannels channels, Optional<CiraRelay> cira) {
+        this.channels = channels;
+        this.cira = cira;
         this.worker = worker;
         this.admin = admin;
         this.requests = requests;
@@ -78,6 +88,18 @@ public final class ProvisioningRole implements AutoCloseable {
     public static ProvisioningRole start(Settings settings, DataSource database, SecretStore secrets, KafkaClients kafka,
                                          AuditLog audit, AccessLoader access, X509Certificate nodeCa, DeviceChannels channels,
                                          Clock clock) {
+        return start(settings, database, secrets, kafka, audit, access, nodeCa, channels, Optional.empty(), clock);
+    }
+
+    /**
+     * Starts the role with a second path to managed devices: WS-Man through the gateway holding their CIRA
+     * connection, for reconfiguration ({@link ProvisioningWorker#reconfigure}).
+     *
+     * @param cira the started CIRA relay of this node (its owner closes it)
+     */
+    public static ProvisioningRole start(Settings settings, DataSource database, SecretStore secrets, KafkaClients kafka,
+                                         AuditLog audit, AccessLoader access, X509Certificate nodeCa, DeviceChannels channels,
+                                         Optional<CiraRelay> cira, Clock clock) {
         Objects.requireNonNull(settings);
         ProfileStore profiles = new ProfileStore(database);
         DomainStore domains = new DomainStore(database, secrets);
@@ -89,7 +111,7 @@ public final class ProvisioningRole implements AutoCloseable {
         // runs left behind by a dead worker are rolled back from the start on, before new requests arrive
         StaleRuns staleRuns = new StaleRuns(worker, runs, channels, settings.runLease()).start();
         ProvisioningRequests requests = new ProvisioningRequests(kafka.consumer(GROUP, KafkaClients.OffsetReset.EARLIEST),
-                worker, channels, status, new RequestAuthorizer(access), audit, settings.maxConcurrent());
+                worker, channels, cira, status, new RequestAuthorizer(access), audit, settings.maxConcurrent());
         requests.start();
         if (!requests.awaitReady(Duration.ofSeconds(60))) {
             requests.close();
@@ -97,12 +119,23 @@ public final class ProvisioningRole implements AutoCloseable {
             producer.close();
             throw new IllegalStateException("the provisioning request topic was not assigned within 60 s");
         }
-        return new ProvisioningRole(worker, new ProfileAdmin(profiles, domains, audit), requests, staleRuns, producer);
+        return new ProvisioningRole(worker, new ProfileAdmin(profiles, domains, audit), requests, staleRuns, producer, channels,
+                cira);
     }
 
     /** Applies profiles and deactivates devices (the CLI's {@code amtbus provision} / {@code deprovision}). */
     public ProvisioningWorker worker() {
         return worker;
+    }
+
+    /**
+     * Deactivates a managed device: {@code Unprovision} through the gateway holding its CIRA connection, or else
+     * through its agent; then its registration, secrets and run are removed. With neither path, a failure.
+     */
+    public ProvisioningOutcome deactivate(TenantId tenant, DeviceGuid guid, AuditEvent.Actor actor) {
+        Optional<Transport> path = cira.flatMap(c -> c.find(tenant, guid))
+                .or(() -> channels.find(tenant, guid).map(DeviceChannels.Channel::transport));
+        return worker.deactivate(tenant, guid, path, actor);
     }
 
     /** Profiles and domains (the CLI's {@code amtbus profile|domain}, the admin API). */

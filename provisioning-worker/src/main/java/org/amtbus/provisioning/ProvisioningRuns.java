@@ -108,6 +108,44 @@ public final class ProvisioningRuns {
         }
     }
 
+    /**
+     * Takes a provisioned device for a reconfiguration on behalf of {@code worker}: its row becomes {@code running}
+     * with {@code run}'s profile and request at step {@code reconfigure}; a device registered without a row
+     * (provisioned elsewhere, or its row released by a recovery) gets one. Empty when taken, else the run that
+     * holds it (running, or in another tenant or control mode).
+     */
+    public Optional<Run> claimProvisioned(Run run, String worker) {
+        String sql = "UPDATE provisioning_runs SET state = 'running', profile = ?, request_id = ?, worker = ?,"
+                + " step = 'reconfigure', heartbeat_at = now() WHERE guid = ? AND tenant = ? AND control_mode = ?"
+                + " AND state = 'provisioned'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            st.setString(1, run.profile());
+            st.setObject(2, run.requestId());
+            st.setString(3, worker);
+            st.setObject(4, run.guid().toUuid());
+            st.setString(5, run.tenant().value());
+            st.setString(6, run.controlMode().wireName());
+            if (st.executeUpdate() == 1) {
+                return Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new ProvisioningStoreException("could not claim device " + run.guid(), e);
+        }
+        return claim(run, worker);
+    }
+
+    /** Ends a reconfiguration: the row is {@code provisioned} with {@code profile} (the new one, or the old on failure). */
+    public void endReconfiguration(DeviceGuid guid, String profile) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(
+                "UPDATE provisioning_runs SET state = 'provisioned', profile = ?, changed_at = now() WHERE guid = ?")) {
+            st.setString(1, profile);
+            st.setObject(2, guid.toUuid());
+            st.executeUpdate();
+        } catch (SQLException e) {
+            throw new ProvisioningStoreException("could not update the run of device " + guid, e);
+        }
+    }
+
     public void markProvisioned(DeviceGuid guid) {
         update("UPDATE provisioning_runs SET state = 'provisioned', changed_at = now() WHERE guid = ?", guid);
     }

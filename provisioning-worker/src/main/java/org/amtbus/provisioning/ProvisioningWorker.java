@@ -156,7 +156,10 @@ public final class ProvisioningWorker {
             outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.FAILED, "deactivate",
                     "no AMT admin password is stored for the device", false);
         } else {
-            StepOutcome<Void> unprovisioned = steps(device, guid, admin.get()).unprovision();
+            StepOutcome<Void> unprovisioned;
+            try (OpenedConnections channels = new OpenedConnections(device)) {
+                unprovisioned = steps(channels, guid, admin.get()).unprovision();
+            }
             if (unprovisioned instanceof StepOutcome.Failed<Void> f) {
                 outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.FAILED, "deactivate", f.reason(), false);
             } else {
@@ -172,6 +175,46 @@ public final class ProvisioningWorker {
                 .reason(outcome.reason()).emit();
         LOG.info("event=provisioning.deactivated guid={} result={} reason={}", guid.value(), outcome.result(), outcome.reason());
         return outcome;
+    }
+
+    /**
+     * Applies {@code request}'s profile to a device that is already managed, over WS-Man through the gateway holding
+     * its CIRA connection ({@link Reconfiguration}): no agent, no new secrets, no activation.
+     *
+     * @param device WS-Man to the device through its gateway
+     */
+    public ProvisioningOutcome reconfigure(ProvisioningRequest request, Transport device, AuditEvent.Actor actor) {
+        active.add(request.guid());
+        try (OpenedConnections channels = new OpenedConnections(device)) {
+            return new Reconfiguration(profiles, runs, registry, secrets, status, audit, workerId,
+                    (guid, admin) -> steps(channels, guid, admin)).apply(request, actor);
+        } finally {
+            active.remove(request.guid());
+        }
+    }
+
+    /** Whether the device is managed (registered) in {@code tenant} and not being provisioned now: a reconfiguration's case. */
+    public boolean managed(TenantId tenant, DeviceGuid guid) {
+        return registry.find(guid).filter(d -> d.tenant().equals(tenant)).isPresent()
+                && runs.find(guid).filter(r -> r.state() == ProvisioningRuns.State.RUNNING).isEmpty();
+    }
+
+    /**
+     * Deactivates a device over whichever path reaches it ({@link #deactivate(TenantId, DeviceGuid, Transport,
+     * AuditEvent.Actor)}); with no path, nothing is changed and the failure is reported and audited.
+     *
+     * @param path WS-Man to the device (through the gateway holding its CIRA connection, or its agent), if any
+     */
+    public ProvisioningOutcome deactivate(TenantId tenant, DeviceGuid guid, Optional<Transport> path, AuditEvent.Actor actor) {
+        if (path.isPresent()) {
+            return deactivate(tenant, guid, path.get(), actor);
+        }
+        String reason = "device " + guid.value() + " is connected neither over CIRA nor through an agent";
+        status.terminal(null, tenant, guid, "deactivate", ProvisioningStatus.State.FAILED, reason);
+        audit.event("profile.removed").actor(actor).tenant(tenant).target("device:" + guid.value())
+                .outcome(AuditEvent.Outcome.FAILURE).reason(reason).emit();
+        LOG.info("event=provisioning.deactivated guid={} result=FAILED reason=\"{}\"", guid.value(), reason);
+        return new ProvisioningOutcome(ProvisioningOutcome.Result.FAILED, "deactivate", reason, false);
     }
 
     /** This worker's name in the run rows it holds. */

@@ -43,7 +43,8 @@ public final class Topics {
 
     public static final List<String> CORE = List.of(KafkaTopics.COMMANDS, KafkaTopics.RESULTS, KafkaTopics.PRESENCE,
             KafkaTopics.EVENTS, KafkaTopics.PROVISIONING, KafkaTopics.AUDIT, KafkaTopics.ALERTS, KafkaTopics.ACL_CHANGES,
-            KafkaTopics.GATEWAY_RESULTS, KafkaTopics.AGENT_UP, KafkaTopics.AGENT_DOWN);
+            KafkaTopics.GATEWAY_RESULTS, KafkaTopics.AGENT_UP, KafkaTopics.AGENT_DOWN,
+            KafkaTopics.CIRA_WSMAN_DOWN, KafkaTopics.CIRA_WSMAN_UP);
 
     /** Admin calls give up after this; a healthy cluster answers in milliseconds. */
     static final long TIMEOUT_SECONDS = 30;

@@ -36,6 +36,13 @@ public final class KafkaTopics {
     public static final String AGENT_UP = "amtbus.agent.up";
     /** WS-Man request frames for agents, keyed by GUID; every broker reads all and delivers to its own agents. */
     public static final String AGENT_DOWN = "amtbus.agent.down";
+    /**
+     * WS-Man frames from provisioning workers to the gateway holding a device's CIRA connection
+     * ({@link org.amtbus.schemas.cira.CiraFrame}), keyed by gateway id; every gateway reads all and acts on its own.
+     */
+    public static final String CIRA_WSMAN_DOWN = "amtbus.cira-wsman.down";
+    /** The gateways' answer frames, keyed by connection id; every provisioning node reads all. */
+    public static final String CIRA_WSMAN_UP = "amtbus.cira-wsman.up";
     /** Header of {@link #AGENT_UP} records: {@code report}, {@code responses} or {@code gone}. */
     public static final String AGENT_KIND_HEADER = "amtbus-agent-kind";
     /** Prefix of the per-gateway command topics. */
