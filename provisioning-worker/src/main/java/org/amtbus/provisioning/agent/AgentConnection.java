@@ -1,16 +1,15 @@
 package org.amtbus.provisioning.agent;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.amtbus.schemas.Json;
+import org.amtbus.provisioning.SealedInbox;
 import org.amtbus.schemas.agent.AgentFrame;
 import org.amtbus.schemas.agent.FrameCipher;
 import org.amtbus.schemas.model.DeviceGuid;
@@ -29,19 +28,14 @@ final class AgentConnection implements Transport.Connection {
 
     /** Kafka acknowledges in milliseconds; this long means it is unavailable. */
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
-    private static final Object END = new Object();
-
-    private record Failure(String reason) { }
 
     private final AgentRelay relay;
     private final AgentRelay.Agent agent;
     private final UUID id = UUID.randomUUID();
     private final KeyPair keys = FrameCipher.newKeyPair();
     private final FrameCipher cipher;
-    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final SealedInbox inbox = new SealedInbox("the agent");
     private long sent;
-    /** Guarded by {@code inbox}: deliveries come on the relay's thread while a send may wait for Kafka. */
-    private long expected;
     private volatile boolean closed;
 
     AgentConnection(AgentRelay relay, AgentRelay.Agent agent) {
@@ -64,27 +58,11 @@ final class AgentConnection implements Transport.Connection {
 
     /** An answer frame of this connection, on the relay's thread. */
     void deliver(AgentFrame frame) {
-        synchronized (inbox) {
-            if (frame.seq() != expected) {
-                inbox.add(new Failure("the relay lost a frame of the agent's answer (expected " + expected + ", got "
-                        + frame.seq() + ")"));
-                return;
-            }
-            expected++;
-            if (frame.kind() == AgentFrame.Kind.CLOSE) {
-                inbox.add(END);
-                return;
-            }
-            try {
-                inbox.add(cipher.open(FrameCipher.Direction.UP, frame.seq(), frame.data()));
-            } catch (GeneralSecurityException e) {
-                inbox.add(new Failure("an answer frame of the agent does not open with the connection's key"));
-            }
-        }
+        inbox.frame(cipher, frame.seq(), frame.kind() == AgentFrame.Kind.CLOSE, frame.data());
     }
 
     void fail(String reason) {
-        inbox.add(new Failure(reason));
+        inbox.fail(reason);
     }
 
     @Override
@@ -120,19 +98,7 @@ final class AgentConnection implements Transport.Connection {
 
     @Override
     public byte[] receive(Duration timeout) throws IOException, TimeoutException, InterruptedException {
-        Object next = inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (next == null) {
-            throw new TimeoutException("the agent answered nothing within " + timeout);
-        }
-        if (next instanceof Failure f) {
-            inbox.add(f);
-            throw new IOException(f.reason());
-        }
-        if (next == END) {
-            inbox.add(END);
-            return null;
-        }
-        return (byte[]) next;
+        return inbox.receive(timeout);
     }
 
     @Override

@@ -1,16 +1,15 @@
 package org.amtbus.provisioning.cira;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.amtbus.provisioning.SealedInbox;
 import org.amtbus.schemas.Json;
 import org.amtbus.schemas.agent.FrameCipher;
 import org.amtbus.schemas.cira.CiraFrame;
@@ -32,22 +31,19 @@ final class CiraChannel implements Transport.Connection {
 
     /** Kafka acknowledges in milliseconds; this long means it is unavailable. */
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
-    private static final Object END = new Object();
-
-    private record Failure(String reason) { }
 
     private final CiraRelay relay;
     private final CiraFrame open;
     private final KeyPair keys = FrameCipher.newKeyPair();
     private final CompletableFuture<CiraFrame> answer = new CompletableFuture<>();
-    private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final SealedInbox inbox;
     private volatile FrameCipher cipher;
     private long sent;
-    private long expected;
     private volatile boolean closed;
 
     CiraChannel(CiraRelay relay, TenantId tenant, DeviceGuid guid, GatewayId gateway) {
         this.relay = relay;
+        this.inbox = new SealedInbox("gateway " + gateway.value());
         this.open = new CiraFrame(CiraFrame.Kind.OPEN, tenant, guid, gateway, UUID.randomUUID(), 0, null,
                 FrameCipher.encode(keys.getPublic()), null);
     }
@@ -95,32 +91,14 @@ final class CiraChannel implements Transport.Connection {
                     fail(frame.reason() == null ? "the gateway ended the channel" : frame.reason());
                 }
             }
-            case DATA, CLOSE -> {
-                synchronized (inbox) {
-                    if (frame.seq() != expected) {
-                        inbox.add(new Failure("the relay lost a frame of the device's answer (expected " + expected
-                                + ", got " + frame.seq() + ")"));
-                        return;
-                    }
-                    expected++;
-                    if (frame.kind() == CiraFrame.Kind.CLOSE) {
-                        inbox.add(END);
-                        return;
-                    }
-                    try {
-                        inbox.add(cipher.open(FrameCipher.Direction.UP, frame.seq(), frame.data()));
-                    } catch (GeneralSecurityException | RuntimeException e) {
-                        inbox.add(new Failure("an answer frame of the gateway does not open with the channel's key"));
-                    }
-                }
-            }
+            case DATA, CLOSE -> inbox.frame(cipher, frame.seq(), frame.kind() == CiraFrame.Kind.CLOSE, frame.data());
             default -> { }
         }
     }
 
     void fail(String reason) {
         answer.completeExceptionally(new IOException(reason));
-        inbox.add(new Failure(reason));
+        inbox.fail(reason);
     }
 
     @Override
@@ -152,19 +130,7 @@ final class CiraChannel implements Transport.Connection {
 
     @Override
     public byte[] receive(Duration timeout) throws IOException, TimeoutException, InterruptedException {
-        Object next = inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (next == null) {
-            throw new TimeoutException("gateway " + open.gateway().value() + " relayed nothing from the device within " + timeout);
-        }
-        if (next instanceof Failure f) {
-            inbox.add(f);
-            throw new IOException(f.reason());
-        }
-        if (next == END) {
-            inbox.add(END);
-            return null;
-        }
-        return (byte[]) next;
+        return inbox.receive(timeout);
     }
 
     @Override
