@@ -14,6 +14,8 @@ import org.amtbus.acl.level.AclPolicy;
 import org.amtbus.acl.level.Grant;
 import org.amtbus.apf.ApfCodec;
 import org.amtbus.apf.ApfMessage;
+import org.amtbus.audit.chain.AuditChain;
+import org.amtbus.audit.chain.StreamId;
 import org.amtbus.schemas.SchemaType;
 import org.amtbus.schemas.SchemaValidator;
 import org.amtbus.schemas.topic.MqttTopic;
@@ -30,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Hot paths, each as average time per operation: an ACL decision (computed and cached), MQTT topic
- * parsing, command schema validation, and APF frame decoding. Run:
+ * parsing, command schema validation, APF frame decoding and encoding, and chaining one audit event (SHA-256
+ * over the previous hash, the event's bytes and its sequence number). Run:
  * {@code java -jar bench/target/benchmarks.jar HotPath}. Results and the machine: docs/benchmarks.md.
  */
 @State(Scope.Thread)
@@ -48,6 +51,10 @@ public class HotPathBenchmarks {
     private SchemaValidator validator;
     private byte[] command;
     private ByteBuf channelData;
+    private ApfMessage.ChannelData outbound;
+    private ByteBuf encoded;
+    private AuditChain chain;
+    private byte[] auditEvent;
 
     @Setup
     public void setUp() {
@@ -63,6 +70,14 @@ public class HotPathBenchmarks {
         ByteBuf frame = Unpooled.buffer();
         ApfCodec.encode(new ApfMessage.ChannelData(1, new byte[512]), frame);
         channelData = frame;
+        outbound = new ApfMessage.ChannelData(1, new byte[512]);
+        encoded = Unpooled.buffer(1024);
+        chain = AuditChain.start(new StreamId("broker-1"));
+        // an audit event of typical size (a login), as the sink receives it from Kafka
+        auditEvent = ("{\"schema\":\"amtbus.audit-event/v1\",\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"auth.login\","
+                + "\"outcome\":\"success\",\"actor\":{\"kind\":\"user\",\"name\":\"alice\"},\"source\":\"192.0.2.10\","
+                + "\"target\":\"mqtt\",\"details\":{\"protocol\":\"mqtt\",\"client\":\"console-7\"},\"time\":\""
+                + Instant.parse("2026-11-23T12:00:00Z") + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     @Benchmark
@@ -89,5 +104,17 @@ public class HotPathBenchmarks {
     public Object apfChannelDataDecode() {
         ByteBuf in = channelData.duplicate();
         return ApfCodec.decode(in);
+    }
+
+    @Benchmark
+    public int apfChannelDataEncode() {
+        encoded.clear();
+        ApfCodec.encode(outbound, encoded);
+        return encoded.readableBytes();
+    }
+
+    @Benchmark
+    public Object auditEventChained() {
+        return chain.append(auditEvent);
     }
 }
