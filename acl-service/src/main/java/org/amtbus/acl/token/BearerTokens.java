@@ -25,22 +25,11 @@ public final class BearerTokens {
 
     /** The account a bearer token names, or why it was refused. Never throws for bad input. */
     public TokenService.Verdict verify(String token) {
-        if (token == null || token.isEmpty() || token.length() > TokenService.MAX_TOKEN_CHARS * 4) {
-            return new TokenService.Verdict(null, TokenService.Refusal.MALFORMED);
+        Route route = route(token);
+        if (route.refusal() != null) {
+            return refused(route.refusal());
         }
-        String issuer;
-        try {
-            issuer = JWTParser.parse(token).getJWTClaimsSet().getIssuer();
-        } catch (java.text.ParseException | RuntimeException e) {
-            return new TokenService.Verdict(null, TokenService.Refusal.MALFORMED);
-        }
-        if (external.isPresent() && external.get().provider().issuer().equals(issuer)) {
-            return external.get().verify(token);
-        }
-        if (issuer == null || TokenService.ISSUER.equals(issuer)) {
-            return own.verifyBearer(token);
-        }
-        return new TokenService.Verdict(null, TokenService.Refusal.WRONG_ISSUER);
+        return route.external() ? external.get().verify(token) : own.verifyBearer(token);
     }
 
     /**
@@ -49,26 +38,47 @@ public final class BearerTokens {
      * claim. Never throws for bad input.
      */
     public TokenService.Verdict verifyPassword(String token, String username) {
-        if (token == null || token.isEmpty() || token.length() > TokenService.MAX_TOKEN_CHARS * 4) {
-            return new TokenService.Verdict(null, TokenService.Refusal.MALFORMED);
+        Route route = route(token);
+        if (route.refusal() != null) {
+            return refused(route.refusal());
         }
         if (username == null) {
-            return new TokenService.Verdict(null, TokenService.Refusal.WRONG_SUBJECT);
+            return refused(TokenService.Refusal.WRONG_SUBJECT);
+        }
+        if (!route.external()) {
+            return own.verify(token, username);
+        }
+        TokenService.Verdict verdict = external.get().verify(token);
+        return !verdict.accepted() || verdict.account().value().equals(username) ? verdict
+                : refused(TokenService.Refusal.WRONG_SUBJECT);
+    }
+
+    /** Which verifier a token goes to (by its issuer), or why it goes to none. */
+    private Route route(String token) {
+        if (token == null || token.isEmpty() || token.length() > TokenService.MAX_TOKEN_CHARS * 4) {
+            return new Route(TokenService.Refusal.MALFORMED, false);
         }
         String issuer;
         try {
             issuer = JWTParser.parse(token).getJWTClaimsSet().getIssuer();
         } catch (java.text.ParseException | RuntimeException e) {
-            return new TokenService.Verdict(null, TokenService.Refusal.MALFORMED);
+            return new Route(TokenService.Refusal.MALFORMED, false);
         }
         if (external.isPresent() && external.get().provider().issuer().equals(issuer)) {
-            TokenService.Verdict verdict = external.get().verify(token);
-            return !verdict.accepted() || verdict.account().value().equals(username) ? verdict
-                    : new TokenService.Verdict(null, TokenService.Refusal.WRONG_SUBJECT);
+            return new Route(null, true);
         }
         if (issuer == null || TokenService.ISSUER.equals(issuer)) {
-            return own.verify(token, username);
+            return new Route(null, false);
         }
-        return new TokenService.Verdict(null, TokenService.Refusal.WRONG_ISSUER);
+        return new Route(TokenService.Refusal.WRONG_ISSUER, false);
+    }
+
+    private static TokenService.Verdict refused(TokenService.Refusal refusal) {
+        return new TokenService.Verdict(null, refusal);
+    }
+
+    /** @param refusal why the token is refused before any signature check, or null
+     *  @param external whether the external identity provider issued it */
+    private record Route(TokenService.Refusal refusal, boolean external) {
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import org.amtbus.gateway.device.ConnectedDevices;
 import org.amtbus.gateway.device.DeviceLink;
 import org.amtbus.platform.kafka.ConsumerLoop;
+import org.amtbus.platform.kafka.RecordJson;
 import org.amtbus.schemas.Json;
 import org.amtbus.schemas.agent.FrameCipher;
 import org.amtbus.schemas.cira.CiraFrame;
@@ -121,14 +122,11 @@ public final class WsmanRelay extends ConsumerLoop {
 
     @Override
     protected void handle(ConsumerRecord<String, byte[]> record) {
-        CiraFrame frame;
-        try {
-            frame = Json.read(record.value(), CiraFrame.class);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("event=cira-wsman.frame-invalid partition={} offset={} reason={}", record.partition(), record.offset(),
-                    e.getClass().getSimpleName());
+        Optional<CiraFrame> read = RecordJson.read(record, CiraFrame.class, LOG, "cira-wsman.frame-invalid");
+        if (read.isEmpty()) {
             return;
         }
+        CiraFrame frame = read.get();
         if (!frame.gateway().equals(gateway)) {
             return;
         }

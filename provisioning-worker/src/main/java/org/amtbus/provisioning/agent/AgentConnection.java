@@ -5,10 +5,9 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.amtbus.schemas.Json;
+import org.amtbus.provisioning.RelaySend;
 import org.amtbus.provisioning.SealedInbox;
 import org.amtbus.schemas.agent.AgentFrame;
 import org.amtbus.schemas.agent.FrameCipher;
@@ -27,7 +26,6 @@ import org.amtbus.wsman.client.Transport;
 final class AgentConnection implements Transport.Connection {
 
     /** Kafka acknowledges in milliseconds; this long means it is unavailable. */
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
     private final AgentRelay relay;
     private final AgentRelay.Agent agent;
@@ -84,16 +82,8 @@ final class AgentConnection implements Transport.Connection {
     }
 
     private void publish(AgentFrame frame) throws IOException {
-        try {
-            relay.producer().send(new ProducerRecord<>(KafkaTopics.AGENT_DOWN, agent.guid().value(), Json.write(frame)))
-                    .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while relaying to the agent");
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("could not relay to the agent: Kafka did not take the request ("
-                    + (e.getCause() == null ? e.getClass().getSimpleName() : e.getCause().getClass().getSimpleName()) + ")");
-        }
+        RelaySend.acknowledged(relay.producer(),
+                new ProducerRecord<>(KafkaTopics.AGENT_DOWN, agent.guid().value(), Json.write(frame)), "the agent");
     }
 
     @Override

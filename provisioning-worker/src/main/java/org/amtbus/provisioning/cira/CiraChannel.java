@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.amtbus.provisioning.RelaySend;
 import org.amtbus.provisioning.SealedInbox;
 import org.amtbus.schemas.Json;
 import org.amtbus.schemas.agent.FrameCipher;
@@ -30,7 +31,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 final class CiraChannel implements Transport.Connection {
 
     /** Kafka acknowledges in milliseconds; this long means it is unavailable. */
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
 
     private final CiraRelay relay;
     private final CiraFrame open;
@@ -116,16 +116,8 @@ final class CiraChannel implements Transport.Connection {
     }
 
     private void publish(CiraFrame frame) throws IOException {
-        try {
-            relay.producer().send(new ProducerRecord<>(KafkaTopics.CIRA_WSMAN_DOWN, open.gateway().value(), Json.write(frame)))
-                    .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while relaying to the gateway");
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("could not relay to gateway " + open.gateway().value() + ": Kafka did not take the request ("
-                    + (e.getCause() == null ? e.getClass().getSimpleName() : e.getCause().getClass().getSimpleName()) + ")");
-        }
+        RelaySend.acknowledged(relay.producer(), new ProducerRecord<>(KafkaTopics.CIRA_WSMAN_DOWN,
+                open.gateway().value(), Json.write(frame)), "gateway " + open.gateway().value());
     }
 
     @Override

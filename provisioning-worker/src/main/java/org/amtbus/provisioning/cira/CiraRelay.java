@@ -10,7 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.amtbus.platform.device.DeviceLeases;
 import org.amtbus.platform.kafka.ConsumerLoop;
-import org.amtbus.schemas.Json;
+import org.amtbus.platform.kafka.RecordJson;
 import org.amtbus.schemas.cira.CiraFrame;
 import org.amtbus.schemas.model.DeviceGuid;
 import org.amtbus.schemas.model.TenantId;
@@ -81,14 +81,11 @@ public final class CiraRelay extends ConsumerLoop {
 
     @Override
     protected void handle(ConsumerRecord<String, byte[]> record) {
-        CiraFrame frame;
-        try {
-            frame = Json.read(record.value(), CiraFrame.class);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("event=cira-relay.frame-invalid partition={} offset={} reason={}", record.partition(), record.offset(),
-                    e.getClass().getSimpleName());
+        Optional<CiraFrame> read = RecordJson.read(record, CiraFrame.class, LOG, "cira-relay.frame-invalid");
+        if (read.isEmpty()) {
             return;
         }
+        CiraFrame frame = read.get();
         CiraChannel channel = channels.get(frame.connection());
         if (channel != null && channel.matches(frame)) {
             channel.deliver(frame);
