@@ -30,16 +30,14 @@ final class AuditCommand {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Check every chain and checkpoint; exit 0 when intact, 1 naming the first tampered, missing or "
                     + "reordered event.")
-    static final class Verify implements Callable<Integer> {
+    static final class Verify extends NodeCommand implements Callable<Integer> {
         @Option(names = "--trusted-key", paramLabel = "PEM",
                 description = "verify signatures only against these exported keys (repeatable), not the stored ones")
         List<Path> trustedKeys = List.of();
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() throws Exception {
-            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+            try (NodeConnection node = connect()) {
                 AuditQueries queries = new AuditQueries(node.database.dataSource());
                 VerificationResult result;
                 if (trustedKeys.isEmpty()) {
@@ -73,15 +71,13 @@ final class AuditCommand {
     }
 
     @Command(name = "tail", mixinStandardHelpOptions = true, description = "The last N stored events, oldest first.")
-    static final class Tail implements Callable<Integer> {
+    static final class Tail extends NodeCommand implements Callable<Integer> {
         @Option(names = {"-n", "--lines"}, defaultValue = "20") int n;
         @Option(names = "--json", description = "one JSON event per line") boolean json;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() {
-            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+            try (NodeConnection node = connect()) {
                 print(new AuditQueries(node.database.dataSource()).tail(Math.max(1, Math.min(n, AuditSearch.MAX_LIMIT))), json);
             }
             return 0;
@@ -90,15 +86,13 @@ final class AuditCommand {
 
     @Command(name = "search", mixinStandardHelpOptions = true, description = "Events by type (e.g. auth.login or auth.*), actor "
             + "and time.")
-    static final class Search implements Callable<Integer> {
+    static final class Search extends NodeCommand implements Callable<Integer> {
         @Option(names = "--type") String type;
         @Option(names = "--actor") String actor;
         @Option(names = "--since", description = "ISO-8601 instant, e.g. 2026-11-23T10:00:00Z") String since;
         @Option(names = "--until") String until;
         @Option(names = "--limit", defaultValue = "100") int limit;
         @Option(names = "--json") boolean json;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() {
@@ -117,7 +111,7 @@ final class AuditCommand {
             } catch (IllegalArgumentException | DateTimeParseException e) {
                 throw new StartupException(StartupException.CONFIGURATION, OneLine.of(e));
             }
-            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+            try (NodeConnection node = connect()) {
                 print(new AuditQueries(node.database.dataSource()).search(search), json);
             }
             return 0;
@@ -125,13 +119,11 @@ final class AuditCommand {
     }
 
     @Command(name = "keys", mixinStandardHelpOptions = true, description = "Export the checkpoint public keys (PEM).")
-    static final class Keys implements Callable<Integer> {
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
+    static final class Keys extends NodeCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+            try (NodeConnection node = connect()) {
                 for (PublicKeyExport k : new AuditQueries(node.database.dataSource()).publicKeys()) {
                     System.out.println("# key " + k.keyId() + " created " + k.createdAt());
                     System.out.print(k.pem());

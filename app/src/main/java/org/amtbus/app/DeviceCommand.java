@@ -39,7 +39,7 @@ final class DeviceCommand {
             description = "Register a device. Its CIRA and AMT admin passwords are generated (unique, random, AMT's rules) and "
                     + "written once to a 0600 file for configuring the machine, or, with --credentials-from-stdin, read "
                     + "from standard input as two lines: the CIRA password, then the AMT admin password.")
-    static final class Add implements Callable<Integer> {
+    static final class Add extends NodeCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "GUID", description = "the AMT GUID, e.g. 4c4c4544-004b-4210-8033-b6c04f504633")
         String guid;
         @Option(names = "--tenant", required = true) String tenant;
@@ -48,8 +48,6 @@ final class DeviceCommand {
         @Option(names = "--cira-username", description = "default: cira- and the first 11 hex digits of the GUID (AMT allows 16 characters)")
         String ciraUsername;
         @Option(names = "--credentials-from-stdin") boolean fromStdin;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() throws IOException {
@@ -75,8 +73,8 @@ final class DeviceCommand {
             }
             String username = ciraUsername == null ? Device.defaultCiraUsername(id) : ciraUsername;
             Path dir = DataDirectory.resolve(dataDir);
-            try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SecretStore store = SecretCommand.open(dataDir, config)) {
+            try (NodeConnection node = connect();
+                 SecretStore store = secrets()) {
                 DeviceEnrollment enrollment = new DeviceEnrollment(new DeviceRegistry(node.database.dataSource()),
                         new DeviceSecrets(store), node.audit, Clock.systemUTC());
                 boolean added;
@@ -110,15 +108,13 @@ final class DeviceCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered devices and who holds them.")
-    static final class ListDevices implements Callable<Integer> {
+    static final class ListDevices extends NodeCommand implements Callable<Integer> {
         @Option(names = "--tenant") String tenant;
         @Option(names = "--limit", defaultValue = "1000") int limit;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() {
-            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+            try (NodeConnection node = connect()) {
                 DeviceRegistry registry = new DeviceRegistry(node.database.dataSource());
                 DeviceLeases leases = new DeviceLeases(node.database.dataSource());
                 System.out.printf("%-36s  %-16s  %-22s  %-12s  %s%n", "GUID", "TENANT", "CIRA USER", "GATEWAY", "TAGS");
@@ -133,16 +129,14 @@ final class DeviceCommand {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a device and its secrets.")
-    static final class Remove implements Callable<Integer> {
+    static final class Remove extends NodeCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "GUID") String guid;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() {
             DeviceGuid id = parse(guid);
-            try (NodeConnection node = NodeConnection.open(dataDir, config);
-                 SecretStore store = SecretCommand.open(dataDir, config)) {
+            try (NodeConnection node = connect();
+                 SecretStore store = secrets()) {
                 boolean removed = new DeviceEnrollment(new DeviceRegistry(node.database.dataSource()), new DeviceSecrets(store),
                         node.audit, Clock.systemUTC()).remove(id, node.actor);
                 System.out.println(removed ? "removed device " + id : "no device " + id);
@@ -155,14 +149,12 @@ final class DeviceCommand {
             description = "Create a one-time enrollment token for the agent of an (unprovisioned) device: it logs in to the "
                     + "broker as agent-<GUID> with the token as password and may use only that device's agent topics. "
                     + "The token is shown once (or written to a 0600 file) and stored only as a hash.")
-    static final class Enroll implements Callable<Integer> {
+    static final class Enroll extends NodeCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "GUID") String guid;
         @Option(names = "--tenant", required = true) String tenant;
         @Option(names = "--minutes", defaultValue = "15", description = "lifetime, 1-1440 minutes (default 15)") int minutes;
         @Option(names = "--token-file", paramLabel = "FILE", description = "write the token to FILE (mode 0600) instead of "
                 + "printing it") Path tokenFile;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() throws IOException {
@@ -171,7 +163,7 @@ final class DeviceCommand {
             if (minutes < 1 || minutes > 1440) {
                 throw new StartupException(StartupException.CONFIGURATION, "--minutes must be 1-1440");
             }
-            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+            try (NodeConnection node = connect()) {
                 EnrollmentTokens.Issued issued = new EnrollmentTokens(node.database.dataSource(), node.audit, Clock.systemUTC())
                         .issue(tenantId, id, java.time.Duration.ofMinutes(minutes), node.actor);
                 byte[] token = issued.token().revealBytes();

@@ -3,7 +3,6 @@ package org.amtbus.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +43,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "provision", mixinStandardHelpOptions = true,
         description = "Ask the provisioning worker to apply a profile to a device (as if published over MQTT).")
-final class ProvisionCommand implements Callable<Integer> {
+final class ProvisionCommand extends NodeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "GUID") String guid;
     @Option(names = "--profile", required = true) String profile;
@@ -54,13 +53,11 @@ final class ProvisionCommand implements Callable<Integer> {
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0",
             description = "follow the request's statuses until it succeeds or fails (0: do not wait)")
     int waitSeconds;
-    @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-    @Option(names = "--config", paramLabel = "FILE") Path config;
 
     @Override
     public Integer call() throws IOException {
         DeviceGuid device = DeviceCommand.parse(guid);
-        try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+        try (NodeConnection node = connect()) {
             TenantId tenantId = tenant != null ? DeviceCommand.tenant(tenant) : tenantOf(node);
             String refusal = new RequestAuthorizer(new AccessLoader(new AccountStore(node.database.dataSource()),
                     new GrantStore(node.database.dataSource()))).refusal(tenantId, Optional.of(as));

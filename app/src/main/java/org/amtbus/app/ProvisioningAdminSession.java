@@ -1,22 +1,17 @@
 package org.amtbus.app;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import org.amtbus.platform.secret.SecretStore;
 import org.amtbus.provisioning.profile.DomainStore;
 import org.amtbus.provisioning.profile.ProfileAdmin;
 import org.amtbus.provisioning.profile.ProfileStore;
-import picocli.CommandLine.Option;
 
 /**
  * The node a {@code profile} or {@code domain} command works on ({@code --data-dir}, {@code --config}, a picocli
  * mixin), and one audited {@link ProfileAdmin} action against it: its database, Kafka (for the audit events, by
  * the local operator) and secret store are opened for the action and closed after it.
  */
-final class ProvisioningAdminSession {
-
-    @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-    @Option(names = "--config", paramLabel = "FILE") Path config;
+final class ProvisioningAdminSession extends NodeCommand {
 
     /** One action with the node's profile and domain administration. */
     @FunctionalInterface
@@ -25,8 +20,8 @@ final class ProvisioningAdminSession {
     }
 
     int run(Action action) throws IOException {
-        try (NodeConnection node = NodeConnection.open(dataDir, config);
-             SecretStore store = SecretCommand.open(dataDir, config)) {
+        try (NodeConnection node = connect();
+             SecretStore store = secrets()) {
             return action.run(admin(node, store), node);
         }
     }

@@ -27,17 +27,15 @@ final class SecretCommand {
     @Command(name = "put", mixinStandardHelpOptions = true,
             description = "Store a secret read from standard input (one trailing newline is dropped), e.g. "
                     + "amtbus secret put database/password < pw.txt")
-    static final class Put implements Callable<Integer> {
+    static final class Put extends NodeCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() throws IOException {
             SecretName secretName = parse(name);
             byte[] value = Stdin.readSecret(System.in, "secret put");
             try {
-                try (SecretStore store = open(dataDir, config)) {
+                try (SecretStore store = secrets()) {
                     store.put(secretName, Secret.ofBytes(value));
                 }
                 System.out.println("stored " + secretName);
@@ -49,14 +47,12 @@ final class SecretCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List secret names under a prefix.")
-    static final class ListNames implements Callable<Integer> {
+    static final class ListNames extends NodeCommand implements Callable<Integer> {
         @Option(names = "--prefix", defaultValue = "") String prefix;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() {
-            try (SecretStore store = open(dataDir, config)) {
+            try (SecretStore store = secrets()) {
                 store.list(prefix).forEach(System.out::println);
             }
             return 0;
@@ -64,14 +60,12 @@ final class SecretCommand {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a secret.")
-    static final class Delete implements Callable<Integer> {
+    static final class Delete extends NodeCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
 
         @Override
         public Integer call() {
-            try (SecretStore store = open(dataDir, config)) {
+            try (SecretStore store = secrets()) {
                 boolean removed = store.delete(parse(name));
                 System.out.println(removed ? "deleted " + name : "no secret named " + name);
                 return removed ? 0 : 1;

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = "Issue a short-lived token (ES384 JWT) for NAME after checking its password from standard input.")
-final class TokenCommand extends UserCommand.Target implements Callable<Integer> {
+final class TokenCommand extends NodeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NAME") String name;
 
@@ -34,8 +34,8 @@ final class TokenCommand extends UserCommand.Target implements Callable<Integer>
         Duration lifetime = org.amtbus.platform.config.Settings.of(java.util.Map.of("ttl", ttl))
                 .duration("ttl", TokenService.DEFAULT_TTL, Duration.ofMinutes(1), TokenService.MAX_TTL);
         byte[] password = Stdin.readSecret(System.in, "password");
-        try (NodeConnection node = NodeConnection.open(dataDir, config);
-             SecretStore secrets = SecretCommand.open(dataDir, config)) {
+        try (NodeConnection node = connect();
+             SecretStore secrets = secrets()) {
             PasswordAuthenticator check = new PasswordAuthenticator(new AccountStore(node.database.dataSource()),
                     new PasswordHasher(), new LoginThrottle(LoginThrottle.DEFAULT_THRESHOLD, LoginThrottle.DEFAULT_BASE_LOCK,
                     LoginThrottle.DEFAULT_MAX_LOCK, Clock.systemUTC()));

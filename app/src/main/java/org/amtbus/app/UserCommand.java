@@ -1,6 +1,5 @@
 package org.amtbus.app;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.amtbus.acl.account.Account;
 import org.amtbus.acl.admin.AccountAdmin;
@@ -13,17 +12,12 @@ import picocli.CommandLine.Parameters;
         subcommands = {UserCommand.Add.class, UserCommand.ListUsers.class, UserCommand.Passwd.class, UserCommand.Delete.class})
 final class UserCommand {
 
-    static class Target {
-        @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
-        @Option(names = "--config", paramLabel = "FILE") Path config;
-    }
-
     static int refused(AccountAdmin.AdminException e) {
         throw new StartupException(StartupException.CONFIGURATION, e.getMessage());
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user with no access (grant levels with amtbus acl grant).")
-    static final class Add extends Target implements Callable<Integer> {
+    static final class Add extends NodeCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
         @Option(names = "--superuser", description = "Full access to every topic.") boolean superuser;
         @Option(names = "--tenant", description = "The user's tenant: {tenant} in grant templates resolves to it.")
@@ -34,7 +28,7 @@ final class UserCommand {
             java.util.Optional<org.amtbus.schemas.model.TenantId> tenantId = java.util.Optional.ofNullable(tenant)
                     .map(DeviceCommand::tenant);
             char[] password = Stdin.readSecretChars(System.in, "password");
-            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+            try (NodeConnection node = connect()) {
                 node.admin().addAccount(name, org.amtbus.acl.account.Account.Kind.USER, password, superuser, tenantId,
                         node.actor);
                 System.out.println("added " + name + tenantId.map(t -> " in tenant " + t).orElse("")
@@ -47,13 +41,13 @@ final class UserCommand {
     }
 
     @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Set a user's password.")
-    static final class Passwd extends Target implements Callable<Integer> {
+    static final class Passwd extends NodeCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
 
         @Override
         public Integer call() throws Exception {
             char[] password = Stdin.readSecretChars(System.in, "password");
-            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+            try (NodeConnection node = connect()) {
                 node.admin().changePassword(name, password, node.actor);
                 System.out.println("password of " + name + " changed");
                 return 0;
@@ -64,12 +58,12 @@ final class UserCommand {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a user and its grants.")
-    static final class Delete extends Target implements Callable<Integer> {
+    static final class Delete extends NodeCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME") String name;
 
         @Override
         public Integer call() {
-            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+            try (NodeConnection node = connect()) {
                 node.admin().delete(name, node.actor);
                 System.out.println("deleted " + name);
                 return 0;
@@ -80,10 +74,10 @@ final class UserCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List accounts.")
-    static final class ListUsers extends Target implements Callable<Integer> {
+    static final class ListUsers extends NodeCommand implements Callable<Integer> {
         @Override
         public Integer call() {
-            try (NodeConnection node = NodeConnection.open(dataDir, config)) {
+            try (NodeConnection node = connect()) {
                 System.out.printf("%-24s %-8s %-9s %s%n", "NAME", "KIND", "SUPERUSER", "CREATED");
                 for (Account a : node.admin().list()) {
                     System.out.printf("%-24s %-8s %-9s %s%n", a.name(), a.kind().name().toLowerCase(java.util.Locale.ROOT),
