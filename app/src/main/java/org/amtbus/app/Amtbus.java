@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Secure out-of-band management for Intel AMT fleets over MQTT and Kafka.",
         subcommands = {RunCommand.class, DeviceCommand.class, SimCommand.class, AuditCommand.class, UserCommand.class, AclCommand.class, TokenCommand.class, SecretCommand.class, CertCommand.class,
-                ProfileCommand.class, DomainCommand.class, ProvisionCommand.class,
+                ProfileCommand.class, DomainCommand.class, ProvisionCommand.class, DeprovisionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Amtbus implements Runnable {
 

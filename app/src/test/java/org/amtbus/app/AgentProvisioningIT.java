@@ -170,9 +170,14 @@ class AgentProvisioningIT {
 
     /** Publishes the request on MQTT and returns the statuses MQTT delivers until a terminal one (and its rollback). */
     private static List<JsonNode> provisionOverMqtt(DeviceGuid guid, String profile) throws Exception {
+        return requestOverMqtt(new ProvisioningRequest(UUID.randomUUID(), TENANT, guid, profile, Instant.now()));
+    }
+
+    /** Publishes {@code request} on MQTT and returns the statuses MQTT delivers until a terminal one (and its rollback). */
+    private static List<JsonNode> requestOverMqtt(ProvisioningRequest request) throws Exception {
+        DeviceGuid guid = request.guid();
         try (Mqtt5BlockingClient.Mqtt5Publishes publishes = operator.publishes(MqttGlobalPublishFilter.ALL)) {
             operator.subscribeWith().topicFilter(statusTopic(guid)).qos(MqttQos.AT_LEAST_ONCE).send();
-            ProvisioningRequest request = new ProvisioningRequest(UUID.randomUUID(), TENANT, guid, profile, Instant.now());
             operator.publishWith().topic("amtbus/v1/" + TENANT.value() + "/provisioning/requests").qos(MqttQos.AT_LEAST_ONCE)
                     .payload(Json.write(request)).send();
             List<JsonNode> statuses = new ArrayList<>();
@@ -328,6 +333,41 @@ class AgentProvisioningIT {
                 assertThat(traces).noneMatch(t -> t.contains(secret));
             }
         }
+    }
+
+    @Test
+    void aManagedMachineIsDeactivatedByARequestOverMqtt() throws Exception {
+        // given a machine provisioned in CCM and connected over CIRA
+        Machine m = machine();
+        agent(m, token(m.guid()), SimulatedAgent.Behaviour.RELAY);
+        assertThat(steps(provisionOverMqtt(m.guid(), "office-ccm"))).contains("done:succeeded");
+        DeviceLeases leases = new DeviceLeases(database.dataSource());
+        await().atMost(Duration.ofSeconds(60)).until(() -> leases.holder(m.guid()).isPresent());
+        DeviceSecrets secrets = new DeviceSecrets(secretStore);
+        assertThat(secrets.get(m.guid(), DeviceSecrets.Kind.AMT_ADMIN_PASSWORD)).isPresent();
+
+        try (var audit = TopicWatch.open(NODE.kafka(), KafkaTopics.AUDIT, JsonNode.class)) {
+            // when the operator publishes a deactivation request on MQTT
+            ProvisioningRequest deactivation = ProvisioningRequest.deactivation(UUID.randomUUID(), TENANT, m.guid(), Instant.now());
+            List<JsonNode> statuses = requestOverMqtt(deactivation);
+
+            // then the worker unprovisions AMT (over CIRA: the device is managed) and forgets the device
+            assertThat(steps(statuses)).as(statuses.toString()).containsExactly("deactivate:succeeded");
+            assertThat(statuses.getFirst().path("requestId").asText()).isEqualTo(deactivation.id().toString());
+            assertThat(m.device().controlMode()).isEqualTo(SimulatedDevice.ControlMode.NONE);
+            assertThat(new org.amtbus.platform.device.DeviceRegistry(database.dataSource()).find(m.guid())).isEmpty();
+            for (DeviceSecrets.Kind kind : DeviceSecrets.Kind.values()) {
+                assertThat(secrets.get(m.guid(), kind)).as(kind.name()).isEmpty();
+            }
+            audit.awaitAll("profile.removed", e -> e.path("type").asText().equals("profile.removed")
+                    && e.path("outcome").asText().equals("success")
+                    && e.path("details").path("requestId").asText().equals(deactivation.id().toString()), 1);
+        }
+
+        // and a second deactivation of the now unknown device fails with a reason, changing nothing
+        List<JsonNode> again = requestOverMqtt(ProvisioningRequest.deactivation(UUID.randomUUID(), TENANT, m.guid(), Instant.now()));
+        assertThat(steps(again)).containsExactly("deactivate:failed");
+        assertThat(again.getFirst().path("reason").asText()).contains("is not registered in tenant " + TENANT.value());
     }
 
     @Test

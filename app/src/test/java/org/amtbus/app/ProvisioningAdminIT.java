@@ -171,6 +171,15 @@ class ProvisioningAdminIT {
         assertThat(amtbus("", "provision", guid, "--profile", "nope").err()).contains("no tenant has a profile nope");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(amtbus("", "audit", "search", "--type",
                 "provisioning.requested").out()).contains("device:" + guid));
+
+        // a deactivation takes the same path; the worker refuses one for a device it does not manage
+        assertThat(amtbus("", "deprovision", guid).err()).contains("no device " + guid + " is registered");
+        OperatorNode.Run deprovision = amtbus("", "deprovision", guid, "--tenant", "acme", "--wait", "90");
+        assertThat(deprovision.out()).contains("to deactivate device " + guid)
+                .contains("deactivate: failed (device " + guid + " is not registered in tenant acme)");
+        assertThat(deprovision.code()).isEqualTo(1);
+        assertThat(amtbus("", "deprovision", guid, "--tenant", "acme", "--as", "viewer").err())
+                .contains("principal viewer may not publish provisioning requests for tenant acme");
     }
 
     @Test

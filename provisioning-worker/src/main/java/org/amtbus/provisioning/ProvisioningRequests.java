@@ -14,11 +14,14 @@ import org.amtbus.platform.audit.AuditLog;
 import org.amtbus.platform.kafka.ConsumerLoop;
 import org.amtbus.schemas.Json;
 import org.amtbus.schemas.model.AuditEvent;
+import org.amtbus.schemas.model.DeviceGuid;
 import org.amtbus.schemas.model.ProvisioningRequest;
 import org.amtbus.schemas.model.ProvisioningStatus;
+import org.amtbus.schemas.model.TenantId;
 import org.amtbus.schemas.topic.BridgeHeaders;
 import org.amtbus.schemas.topic.KafkaTopics;
 import org.amtbus.schemas.topic.MqttTopic;
+import org.amtbus.wsman.client.Transport;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -35,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * no principal, is refused ({@link RequestAuthorizer}): a {@code failed} status at step {@code authorize} and an
  * {@code acl.denied} audit event. A request for a device that is already managed goes over CIRA through the
  * gateway holding it ({@link ProvisioningWorker#reconfigure}) when a CIRA relay is given; otherwise, or when no
- * gateway holds it, through its agent. A request with no path to its device gets a {@code failed} status.
+ * gateway holds it, through its agent. A request with no path to its device gets a {@code failed} status. A
+ * {@code deactivate} request unprovisions a managed device over the same paths ({@link ProvisioningWorker#deactivate}).
  *
  * <p>Delivery: the offset is committed once a request is handed to its thread, so a crash mid-run loses
  * the request; its run row stays {@code running} without a heartbeat, and {@link StaleRuns} on a live worker
@@ -141,15 +145,19 @@ public final class ProvisioningRequests extends ConsumerLoop {
                 .target(new MqttTopic.ProvisioningRequestsTopic(request.tenant()).name())
                 .outcome(AuditEvent.Outcome.DENIED).reason(reason).detail("protocol", "kafka")
                 .detail("requestId", request.id().toString()).detail("guid", request.guid().value())
-                .detail("profile", request.profile()).emit();
+                .detail("action", request.action().wireName()).detail("profile", request.profile()).emit();
         status.terminal(request.id(), request.tenant(), request.guid(), "authorize", ProvisioningStatus.State.FAILED, reason);
     }
 
     private void apply(ProvisioningRequest request, AuditEvent.Actor actor) {
         try {
+            if (request.action() == ProvisioningRequest.Action.DEACTIVATE) {
+                worker.deactivate(request, pathTo(request.tenant(), request.guid()), actor);
+                return;
+            }
             boolean managed = cira.isPresent() && worker.managed(request.tenant(), request.guid());
             if (managed) {
-                Optional<org.amtbus.wsman.client.Transport> overCira = cira.get().find(request.tenant(), request.guid());
+                Optional<Transport> overCira = cira.get().find(request.tenant(), request.guid());
                 if (overCira.isPresent()) {
                     worker.reconfigure(request, overCira.get(), actor);
                     return;
@@ -167,6 +175,15 @@ public final class ProvisioningRequests extends ConsumerLoop {
             LOG.error("event=provisioning.request-failed request={} guid={} error={}", request.id(), request.guid().value(),
                     e.toString());
         }
+    }
+
+    /**
+     * WS-Man to a managed device: through the gateway holding its CIRA connection when a CIRA relay is given, else
+     * through its agent.
+     */
+    Optional<Transport> pathTo(TenantId tenant, DeviceGuid guid) {
+        return cira.flatMap(c -> c.find(tenant, guid))
+                .or(() -> channels.find(tenant, guid).map(DeviceChannels.Channel::transport));
     }
 
     private static Optional<String> header(ConsumerRecord<String, byte[]> record, String name) {

@@ -19,7 +19,6 @@ import org.amtbus.provisioning.profile.ProfileStore;
 import org.amtbus.schemas.model.AuditEvent;
 import org.amtbus.schemas.model.DeviceGuid;
 import org.amtbus.schemas.model.TenantId;
-import org.amtbus.wsman.client.Transport;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -63,13 +62,9 @@ public final class ProvisioningRole implements AutoCloseable {
     private final ProvisioningRequests requests;
     private final StaleRuns staleRuns;
     private final Producer<String, byte[]> producer;
-    private final DeviceChannels channels;
-    private final Optional<CiraRelay> cira;
 
     private ProvisioningRole(ProvisioningWorker worker, ProfileAdmin admin, ProvisioningRequests requests, StaleRuns staleRuns,
-                             Producer<String, byte[]> producer, DeviceChannels channels, Optional<CiraRelay> cira) {
-        this.channels = channels;
-        this.cira = cira;
+                             Producer<String, byte[]> producer) {
         this.worker = worker;
         this.admin = admin;
         this.requests = requests;
@@ -119,8 +114,7 @@ public final class ProvisioningRole implements AutoCloseable {
             producer.close();
             throw new IllegalStateException("the provisioning request topic was not assigned within 60 s");
         }
-        return new ProvisioningRole(worker, new ProfileAdmin(profiles, domains, audit), requests, staleRuns, producer, channels,
-                cira);
+        return new ProvisioningRole(worker, new ProfileAdmin(profiles, domains, audit), requests, staleRuns, producer);
     }
 
     /** Applies profiles and deactivates devices (the CLI's {@code amtbus provision} / {@code deprovision}). */
@@ -133,9 +127,7 @@ public final class ProvisioningRole implements AutoCloseable {
      * through its agent; then its registration, secrets and run are removed. With neither path, a failure.
      */
     public ProvisioningOutcome deactivate(TenantId tenant, DeviceGuid guid, AuditEvent.Actor actor) {
-        Optional<Transport> path = cira.flatMap(c -> c.find(tenant, guid))
-                .or(() -> channels.find(tenant, guid).map(DeviceChannels.Channel::transport));
-        return worker.deactivate(tenant, guid, path, actor);
+        return worker.deactivate(tenant, guid, requests.pathTo(tenant, guid), actor);
     }
 
     /** Profiles and domains (the CLI's {@code amtbus profile|domain}, the admin API). */

@@ -147,34 +147,7 @@ public final class ProvisioningWorker {
      * nothing is removed and the failure says why.
      */
     public ProvisioningOutcome deactivate(TenantId tenant, DeviceGuid guid, Transport device, AuditEvent.Actor actor) {
-        ProvisioningOutcome outcome;
-        Optional<Secret> admin = secrets.get(guid, DeviceSecrets.Kind.AMT_ADMIN_PASSWORD);
-        if (registry.find(guid).filter(d -> d.tenant().equals(tenant)).isEmpty()) {
-            outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.REFUSED, "deactivate",
-                    "device " + guid.value() + " is not registered in tenant " + tenant.value(), false);
-        } else if (admin.isEmpty()) {
-            outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.FAILED, "deactivate",
-                    "no AMT admin password is stored for the device", false);
-        } else {
-            StepOutcome<Void> unprovisioned;
-            try (OpenedConnections channels = new OpenedConnections(device)) {
-                unprovisioned = steps(channels, guid, admin.get()).unprovision();
-            }
-            if (unprovisioned instanceof StepOutcome.Failed<Void> f) {
-                outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.FAILED, "deactivate", f.reason(), false);
-            } else {
-                enrollment.remove(guid, actor);
-                runs.release(guid);
-                outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.SUCCEEDED, "deactivate", null, false);
-            }
-        }
-        status.terminal(null, tenant, guid, "deactivate", outcome.succeeded() ? ProvisioningStatus.State.SUCCEEDED
-                : ProvisioningStatus.State.FAILED, outcome.reason());
-        audit.event("profile.removed").actor(actor).tenant(tenant).target("device:" + guid.value())
-                .outcome(outcome.succeeded() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
-                .reason(outcome.reason()).emit();
-        LOG.info("event=provisioning.deactivated guid={} result={} reason={}", guid.value(), outcome.result(), outcome.reason());
-        return outcome;
+        return deactivate(null, tenant, guid, Optional.of(device), actor);
     }
 
     /**
@@ -206,15 +179,63 @@ public final class ProvisioningWorker {
      * @param path WS-Man to the device (through the gateway holding its CIRA connection, or its agent), if any
      */
     public ProvisioningOutcome deactivate(TenantId tenant, DeviceGuid guid, Optional<Transport> path, AuditEvent.Actor actor) {
-        if (path.isPresent()) {
-            return deactivate(tenant, guid, path.get(), actor);
+        return deactivate(null, tenant, guid, path, actor);
+    }
+
+    /**
+     * Carries out a {@link ProvisioningRequest.Action#DEACTIVATE} request: as {@link #deactivate(TenantId, DeviceGuid,
+     * Optional, AuditEvent.Actor)}, its statuses naming the request.
+     */
+    public ProvisioningOutcome deactivate(ProvisioningRequest request, Optional<Transport> path, AuditEvent.Actor actor) {
+        if (request.action() != ProvisioningRequest.Action.DEACTIVATE) {
+            throw new IllegalArgumentException("request " + request.id() + " does not ask for a deactivation");
         }
-        String reason = "device " + guid.value() + " is connected neither over CIRA nor through an agent";
-        status.terminal(null, tenant, guid, "deactivate", ProvisioningStatus.State.FAILED, reason);
-        audit.event("profile.removed").actor(actor).tenant(tenant).target("device:" + guid.value())
-                .outcome(AuditEvent.Outcome.FAILURE).reason(reason).emit();
-        LOG.info("event=provisioning.deactivated guid={} result=FAILED reason=\"{}\"", guid.value(), reason);
-        return new ProvisioningOutcome(ProvisioningOutcome.Result.FAILED, "deactivate", reason, false);
+        return deactivate(request.id(), request.tenant(), request.guid(), path, actor);
+    }
+
+    private ProvisioningOutcome deactivate(UUID requestId, TenantId tenant, DeviceGuid guid, Optional<Transport> path,
+                                           AuditEvent.Actor actor) {
+        ProvisioningOutcome outcome;
+        Optional<Secret> admin = secrets.get(guid, DeviceSecrets.Kind.AMT_ADMIN_PASSWORD);
+        if (registry.find(guid).filter(d -> d.tenant().equals(tenant)).isEmpty()) {
+            outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.REFUSED, "deactivate",
+                    "device " + guid.value() + " is not registered in tenant " + tenant.value(), false);
+        } else if (admin.isEmpty()) {
+            outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.FAILED, "deactivate",
+                    "no AMT admin password is stored for the device", false);
+        } else if (path.isEmpty()) {
+            outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.FAILED, "deactivate",
+                    "device " + guid.value() + " is connected neither over CIRA nor through an agent", false);
+        } else {
+            StepOutcome<Void> unprovisioned;
+            try (OpenedConnections channels = new OpenedConnections(path.get())) {
+                unprovisioned = steps(channels, guid, admin.get()).unprovision();
+            }
+            if (unprovisioned instanceof StepOutcome.Failed<Void> f) {
+                outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.FAILED, "deactivate", f.reason(), false);
+            } else {
+                enrollment.remove(guid, actor);
+                runs.release(guid);
+                outcome = new ProvisioningOutcome(ProvisioningOutcome.Result.SUCCEEDED, "deactivate", null, false);
+            }
+        }
+        status.terminal(requestId, tenant, guid, "deactivate", outcome.succeeded() ? ProvisioningStatus.State.SUCCEEDED
+                : ProvisioningStatus.State.FAILED, outcome.reason());
+        removed(requestId, tenant, guid, actor, outcome);
+        return outcome;
+    }
+
+    /** Audits and logs a deactivation's outcome ({@code profile.removed}). */
+    private void removed(UUID requestId, TenantId tenant, DeviceGuid guid, AuditEvent.Actor actor, ProvisioningOutcome outcome) {
+        var event = audit.event("profile.removed").actor(actor).tenant(tenant).target("device:" + guid.value())
+                .outcome(outcome.succeeded() ? AuditEvent.Outcome.SUCCESS : AuditEvent.Outcome.FAILURE)
+                .reason(outcome.reason());
+        if (requestId != null) {
+            event.detail("requestId", requestId.toString());
+        }
+        event.emit();
+        LOG.info("event=provisioning.deactivated guid={} result={} reason=\"{}\"", guid.value(), outcome.result(),
+                outcome.reason());
     }
 
     /** This worker's name in the run rows it holds. */

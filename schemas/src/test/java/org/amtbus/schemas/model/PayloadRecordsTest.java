@@ -117,8 +117,25 @@ class PayloadRecordsTest {
     @Test
     void aWrongSchemaConstantIsRefused() {
         assertThatThrownBy(() -> new ProvisioningRequest("amtbus.provisioning-request/v2", UUID.randomUUID(), ACME,
-                GUID, "acm-office", NOW))
+                GUID, null, "acm-office", NOW))
                 .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("schema"));
+    }
+
+    @Test
+    void aRequestWithoutAnActionAppliesItsProfileAndADeactivationNamesNone() throws Exception {
+        ProvisioningRequest first = Json.read(("{\"schema\":\"amtbus.provisioning-request/v1\",\"id\":\"" + UUID.randomUUID()
+                + "\",\"tenant\":\"acme\",\"guid\":\"" + GUID.value() + "\",\"profile\":\"acm-office\",\"time\":\""
+                + NOW + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8), ProvisioningRequest.class);
+        assertThat(first.action()).isEqualTo(ProvisioningRequest.Action.APPLY);
+
+        ProvisioningRequest deactivation = ProvisioningRequest.deactivation(UUID.randomUUID(), ACME, GUID, NOW);
+        assertThat(Json.writeString(deactivation)).contains("\"action\":\"deactivate\"").doesNotContain("profile");
+        assertThat(Json.read(Json.write(deactivation), ProvisioningRequest.class)).isEqualTo(deactivation);
+        assertThatThrownBy(() -> new ProvisioningRequest(ProvisioningRequest.SCHEMA, UUID.randomUUID(), ACME, GUID,
+                ProvisioningRequest.Action.DEACTIVATE, "acm-office", NOW))
+                .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("profile"));
+        assertThatThrownBy(() -> new ProvisioningRequest(UUID.randomUUID(), ACME, GUID, null, NOW))
+                .isInstanceOfSatisfying(InvalidFieldException.class, e -> assertThat(e.field()).isEqualTo("profile"));
     }
 
     @Test
