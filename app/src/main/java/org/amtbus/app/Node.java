@@ -244,6 +244,11 @@ public final class Node implements AutoCloseable {
         org.amtbus.acl.token.BearerTokens bearerTokens = new org.amtbus.acl.token.BearerTokens(tokens, external);
         org.amtbus.acl.enrollment.EnrollmentTokens enrollmentTokens =
                 new org.amtbus.acl.enrollment.EnrollmentTokens(database.dataSource(), audit, clock);
+        if (s.runs(Role.API) || s.runs(Role.BROKER)) {
+            // the roles that issue and redeem agent enrollment tokens also clear the expired ones
+            started.push(org.amtbus.acl.enrollment.EnrollmentTokenPurge.start(enrollmentTokens,
+                    org.amtbus.acl.enrollment.EnrollmentTokenPurge.INTERVAL));
+        }
         MqttLogin mqttLogin = new MqttLogin(passwords, bearerTokens, accessLoader, principals,
                 (username, clientId, result, source) -> auditLogin("mqtt", username, clientId, result, source),
                 Optional.of(new org.amtbus.broker.auth.AgentLogin(enrollmentTokens, clock)));

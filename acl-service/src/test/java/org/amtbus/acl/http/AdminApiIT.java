@@ -3,6 +3,7 @@ package org.amtbus.acl.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
+import java.time.Duration;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.amtbus.acl.account.AccountName;
@@ -271,5 +272,39 @@ class AdminApiIT {
                 .contains(org.amtbus.acl.enrollment.EnrollmentTokens.Refusal.ALREADY_USED);
         assertThat(api.auditProducer.history()).noneMatch(r -> new String(r.value(),
                 java.nio.charset.StandardCharsets.UTF_8).contains(secret));
+    }
+
+    @Test
+    void expiredEnrollmentTokensArePurgedADayAfterTheirExpiryAndLiveOnesStay() throws Exception {
+        // given a token that expired two days ago (issued on a clock three days back) and a live one
+        java.time.Instant threeDaysAgo = java.time.Instant.now().minus(Duration.ofDays(3));
+        var past = new org.amtbus.acl.enrollment.EnrollmentTokens(api.database.dataSource(), api.audit,
+                java.time.Clock.fixed(threeDaysAgo, java.time.ZoneOffset.UTC));
+        var now = new org.amtbus.acl.enrollment.EnrollmentTokens(api.database.dataSource(), api.audit, java.time.Clock.systemUTC());
+        var tenant = new org.amtbus.schemas.model.TenantId("acme");
+        var oldDevice = new org.amtbus.schemas.model.DeviceGuid(java.util.UUID.randomUUID().toString());
+        var liveDevice = new org.amtbus.schemas.model.DeviceGuid(java.util.UUID.randomUUID().toString());
+        past.issue(tenant, oldDevice, Duration.ofMinutes(15), org.amtbus.schemas.model.AuditEvent.Actor.user("admin"));
+        byte[] live = now.issue(tenant, liveDevice, Duration.ofMinutes(15),
+                org.amtbus.schemas.model.AuditEvent.Actor.user("admin")).token().revealBytes();
+
+        // when the purge runs
+        try (var purge = org.amtbus.acl.enrollment.EnrollmentTokenPurge.start(now, Duration.ofHours(1))) {
+            // then only the expired token's row is gone, and the live token still works
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> tokenRows(oldDevice) == 0);
+        }
+        assertThat(tokenRows(liveDevice)).isEqualTo(1);
+        assertThat(now.redeem(liveDevice, live, "c").accepted()).isTrue();
+    }
+
+    private static int tokenRows(org.amtbus.schemas.model.DeviceGuid guid) throws java.sql.SQLException {
+        try (var c = api.database.dataSource().getConnection();
+             var st = c.prepareStatement("SELECT count(*) FROM agent_enrollment_tokens WHERE guid = ?")) {
+            st.setString(1, guid.value());
+            try (var rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 }
