@@ -8,8 +8,8 @@ import org.amtbus.wsman.client.Transport;
 
 /**
  * Where the worker finds a device's local AMT: the agent relay (an agent on the machine connected to the
- * broker with a one-time enrollment token, relaying WS-Man to AMT over MQTT topics scoped to that device).
- * Not built yet: {@link #NONE} answers every request "no agent connected". Implementations are thread-safe.
+ * broker with a one-time enrollment token, relaying WS-Man to AMT over MQTT topics scoped to that device):
+ * {@code AgentRelay}; {@link #NONE} where a node has none. Implementations are thread-safe.
  */
 @FunctionalInterface
 public interface DeviceChannels {

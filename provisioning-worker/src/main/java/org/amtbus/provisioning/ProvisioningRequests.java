@@ -50,8 +50,7 @@ public final class ProvisioningRequests extends ConsumerLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ProvisioningRequests.class);
 
     private final ProvisioningWorker worker;
-    private final DeviceChannels channels;
-    private final Optional<org.amtbus.provisioning.cira.CiraRelay> cira;
+    private final DevicePaths paths;
     private final StatusPublisher status;
     private final RequestAuthorizer authorizer;
     private final AuditLog audit;
@@ -60,21 +59,14 @@ public final class ProvisioningRequests extends ConsumerLoop {
     private final java.util.concurrent.atomic.AtomicLong invalid = new java.util.concurrent.atomic.AtomicLong();
     private final ExecutorService runs = Executors.newVirtualThreadPerTaskExecutor();
 
-    public ProvisioningRequests(Consumer<String, byte[]> consumer, ProvisioningWorker worker, DeviceChannels channels,
+    /** @param paths the agents, and the gateways for devices already managed (reconfiguration, deactivation) */
+    public ProvisioningRequests(Consumer<String, byte[]> consumer, ProvisioningWorker worker, DevicePaths paths,
                                 StatusPublisher status, RequestAuthorizer authorizer, AuditLog audit, int maxConcurrent) {
-        this(consumer, worker, channels, Optional.empty(), status, authorizer, audit, maxConcurrent);
-    }
-
-    /** @param cira WS-Man through the gateways, for devices already managed (reconfiguration) */
-    public ProvisioningRequests(Consumer<String, byte[]> consumer, ProvisioningWorker worker, DeviceChannels channels,
-                                Optional<org.amtbus.provisioning.cira.CiraRelay> cira, StatusPublisher status,
-                                RequestAuthorizer authorizer, AuditLog audit, int maxConcurrent) {
         super(consumer, List.of(KafkaTopics.PROVISIONING), "provisioning-requests");
-        this.cira = Objects.requireNonNull(cira);
+        this.paths = Objects.requireNonNull(paths);
         this.authorizer = Objects.requireNonNull(authorizer);
         this.audit = Objects.requireNonNull(audit);
         this.worker = Objects.requireNonNull(worker);
-        this.channels = Objects.requireNonNull(channels);
         this.status = Objects.requireNonNull(status);
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("provisioning.maxConcurrent must be at least 1");
@@ -152,18 +144,18 @@ public final class ProvisioningRequests extends ConsumerLoop {
     private void apply(ProvisioningRequest request, AuditEvent.Actor actor) {
         try {
             if (request.action() == ProvisioningRequest.Action.DEACTIVATE) {
-                worker.deactivate(request, pathTo(request.tenant(), request.guid()), actor);
+                worker.deactivate(request, paths.managed(request.tenant(), request.guid()), actor);
                 return;
             }
-            boolean managed = cira.isPresent() && worker.managed(request.tenant(), request.guid());
+            boolean managed = paths.hasCira() && worker.managed(request.tenant(), request.guid());
             if (managed) {
-                Optional<Transport> overCira = cira.get().find(request.tenant(), request.guid());
+                Optional<Transport> overCira = paths.overCira(request.tenant(), request.guid());
                 if (overCira.isPresent()) {
                     worker.reconfigure(request, overCira.get(), actor);
                     return;
                 }
             }
-            Optional<DeviceChannels.Channel> channel = channels.find(request.tenant(), request.guid());
+            Optional<DeviceChannels.Channel> channel = paths.agent(request.tenant(), request.guid());
             if (channel.isEmpty()) {
                 status.terminal(request.id(), request.tenant(), request.guid(), "channel", ProvisioningStatus.State.FAILED,
                         managed ? "device " + request.guid().value() + " is managed but connected neither over CIRA nor"
@@ -175,15 +167,6 @@ public final class ProvisioningRequests extends ConsumerLoop {
             LOG.error("event=provisioning.request-failed request={} guid={} error={}", request.id(), request.guid().value(),
                     e.toString());
         }
-    }
-
-    /**
-     * WS-Man to a managed device: through the gateway holding its CIRA connection when a CIRA relay is given, else
-     * through its agent.
-     */
-    Optional<Transport> pathTo(TenantId tenant, DeviceGuid guid) {
-        return cira.flatMap(c -> c.find(tenant, guid))
-                .or(() -> channels.find(tenant, guid).map(DeviceChannels.Channel::transport));
     }
 
     private static Optional<String> header(ConsumerRecord<String, byte[]> record, String name) {

@@ -60,11 +60,13 @@ public final class ProvisioningRole implements AutoCloseable {
     private final ProvisioningWorker worker;
     private final ProfileAdmin admin;
     private final ProvisioningRequests requests;
+    private final DevicePaths paths;
     private final StaleRuns staleRuns;
     private final Producer<String, byte[]> producer;
 
     private ProvisioningRole(ProvisioningWorker worker, ProfileAdmin admin, ProvisioningRequests requests, StaleRuns staleRuns,
-                             Producer<String, byte[]> producer) {
+                             Producer<String, byte[]> producer, DevicePaths paths) {
+        this.paths = paths;
         this.worker = worker;
         this.admin = admin;
         this.requests = requests;
@@ -104,9 +106,10 @@ public final class ProvisioningRole implements AutoCloseable {
         ProvisioningWorker worker = new ProvisioningWorker(profiles, domains, runs,
                 new DeviceRegistry(database), new DeviceSecrets(secrets), status, audit, nodeCa, clock);
         // runs left behind by a dead worker are rolled back from the start on, before new requests arrive
-        StaleRuns staleRuns = new StaleRuns(worker, runs, channels, settings.runLease()).start();
+        DevicePaths paths = new DevicePaths(channels, cira);
+        StaleRuns staleRuns = new StaleRuns(worker, runs, paths, settings.runLease()).start();
         ProvisioningRequests requests = new ProvisioningRequests(kafka.consumer(GROUP, KafkaClients.OffsetReset.EARLIEST),
-                worker, channels, cira, status, new RequestAuthorizer(access), audit, settings.maxConcurrent());
+                worker, paths, status, new RequestAuthorizer(access), audit, settings.maxConcurrent());
         requests.start();
         if (!requests.awaitReady(Duration.ofSeconds(60))) {
             requests.close();
@@ -114,7 +117,7 @@ public final class ProvisioningRole implements AutoCloseable {
             producer.close();
             throw new IllegalStateException("the provisioning request topic was not assigned within 60 s");
         }
-        return new ProvisioningRole(worker, new ProfileAdmin(profiles, domains, audit), requests, staleRuns, producer);
+        return new ProvisioningRole(worker, new ProfileAdmin(profiles, domains, audit), requests, staleRuns, producer, paths);
     }
 
     /** Applies profiles and deactivates devices (the CLI's {@code amtbus provision} / {@code deprovision}). */
@@ -127,7 +130,7 @@ public final class ProvisioningRole implements AutoCloseable {
      * through its agent; then its registration, secrets and run are removed. With neither path, a failure.
      */
     public ProvisioningOutcome deactivate(TenantId tenant, DeviceGuid guid, AuditEvent.Actor actor) {
-        return worker.deactivate(tenant, guid, requests.pathTo(tenant, guid), actor);
+        return worker.deactivate(tenant, guid, paths.managed(tenant, guid), actor);
     }
 
     /** Profiles and domains (the CLI's {@code amtbus profile|domain}, the admin API). */

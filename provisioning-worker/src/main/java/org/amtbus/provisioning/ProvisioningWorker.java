@@ -267,22 +267,26 @@ public final class ProvisioningWorker {
             Optional<Secret> admin = secrets.get(guid, DeviceSecrets.Kind.AMT_ADMIN_PASSWORD);
             if (device.isEmpty() || admin.isEmpty()) {
                 LOG.warn("event=provisioning.recovery-deferred guid={} step={} reason={}", guid.value(), stale.step(),
-                        device.isEmpty() ? "no agent relay" : "no admin password stored");
+                        device.isEmpty() ? "no path to the device (agent or CIRA)" : "no admin password stored");
                 return false;
             }
-            ActivationSteps amt = steps(device.get(), guid, admin.get());
-            StepOutcome<org.amtbus.wsman.activation.ProvisioningStatus> state = amt.readProvisioningStatus();
-            if (state instanceof StepOutcome.Failed<?> f) {
-                LOG.warn("event=provisioning.recovery-deferred guid={} step={} reason=\"{}\"", guid.value(), stale.step(), f.reason());
-                return false;
-            }
-            if (!((StepOutcome.Done<org.amtbus.wsman.activation.ProvisioningStatus>) state).value().preProvisioning()) {
-                if (amt.unprovision() instanceof StepOutcome.Failed<Void> f) {
+            // every connection the recovery opens is closed when it ends (a CIRA channel would else stay open)
+            try (OpenedConnections channels = new OpenedConnections(device.get())) {
+                ActivationSteps amt = steps(channels, guid, admin.get());
+                StepOutcome<org.amtbus.wsman.activation.ProvisioningStatus> state = amt.readProvisioningStatus();
+                if (state instanceof StepOutcome.Failed<?> f) {
                     LOG.warn("event=provisioning.recovery-deferred guid={} step={} reason=\"{}\"", guid.value(), stale.step(),
                             f.reason());
                     return false;
                 }
-                undone.add("activation");
+                if (!((StepOutcome.Done<org.amtbus.wsman.activation.ProvisioningStatus>) state).value().preProvisioning()) {
+                    if (amt.unprovision() instanceof StepOutcome.Failed<Void> f) {
+                        LOG.warn("event=provisioning.recovery-deferred guid={} step={} reason=\"{}\"", guid.value(),
+                                stale.step(), f.reason());
+                        return false;
+                    }
+                    undone.add("activation");
+                }
             }
         }
         if (mayBeActivated || stale.step().equals("secrets")) {

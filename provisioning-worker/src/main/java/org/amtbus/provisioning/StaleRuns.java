@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * (its worker died mid-run, or a finished run's rollback could not reach the device) and rolls it back through
  * {@link ProvisioningWorker#recover}. Invariant: a run is recovered by one worker at a time (the take-over is
  * one row update), and never while its own worker is alive (a live worker refreshes its heartbeat four times a
- * lease). A recovery that cannot finish (no agent relay yet) leaves the row and is retried a lease later.
+ * lease). The device is reached through its agent, else over CIRA if the run got that far
+ * ({@link DevicePaths#inProgress}). A recovery that cannot finish (no path yet) leaves the row and is retried a
+ * lease later.
  * Runs on its own scheduler thread; blocking (JDBC, WS-Man).
  */
 public final class StaleRuns implements AutoCloseable {
@@ -26,7 +28,7 @@ public final class StaleRuns implements AutoCloseable {
 
     private final ProvisioningWorker worker;
     private final ProvisioningRuns runs;
-    private final DeviceChannels channels;
+    private final DevicePaths paths;
     private final Duration lease;
     private final java.util.concurrent.atomic.AtomicLong recovered = new java.util.concurrent.atomic.AtomicLong();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -35,10 +37,10 @@ public final class StaleRuns implements AutoCloseable {
         return t;
     });
 
-    public StaleRuns(ProvisioningWorker worker, ProvisioningRuns runs, DeviceChannels channels, Duration lease) {
+    public StaleRuns(ProvisioningWorker worker, ProvisioningRuns runs, DevicePaths paths, Duration lease) {
         this.worker = Objects.requireNonNull(worker);
         this.runs = Objects.requireNonNull(runs);
-        this.channels = Objects.requireNonNull(channels);
+        this.paths = Objects.requireNonNull(paths);
         this.lease = Objects.requireNonNull(lease);
     }
 
@@ -62,7 +64,7 @@ public final class StaleRuns implements AutoCloseable {
                 LOG.warn("event=provisioning.stale-run guid={} tenant={} request={} step={}", run.guid().value(),
                         run.tenant().value(), run.requestId(), stale.get().step());
                 // a deferred run's heartbeat was restarted by the take-over: it comes back a lease later
-                if (worker.recover(stale.get(), channels.find(run.tenant(), run.guid()).map(DeviceChannels.Channel::transport))) {
+                if (worker.recover(stale.get(), paths.inProgress(run.tenant(), run.guid()))) {
                     recovered++;
                     this.recovered.incrementAndGet();
                 }

@@ -300,6 +300,33 @@ class CiraReconfigurationIT {
     }
 
     @Test
+    void aRunWhoseWorkerDiedAfterCiraIsRolledBackOverCiraWhenNoAgentIsThere() throws Exception {
+        // given a device that got as far as dialling in over CIRA, whose worker then died (no heartbeat) and
+        // whose agent is gone
+        SimulatedDevice device = provisioned("acm");
+        dial(device);
+        DeviceGuid guid = DeviceGuid.of(device.guid());
+        try (var c = fixture.database.dataSource().getConnection();
+             var st = c.prepareStatement("UPDATE provisioning_runs SET state = 'running', step = 'cira', worker = 'dead-worker',"
+                     + " heartbeat_at = now() - interval '1 hour' WHERE guid = ?")) {
+            st.setObject(1, guid.toUuid());
+            assertThat(st.executeUpdate()).isEqualTo(1);
+        }
+
+        // when a live worker sweeps for stale runs
+        StaleRuns sweeper = new StaleRuns(worker, new ProvisioningRuns(fixture.database.dataSource()),
+                new DevicePaths(DeviceChannels.NONE, Optional.of(relay)), Duration.ofSeconds(60));
+        assertThat(sweeper.sweep()).isGreaterThanOrEqualTo(1);
+
+        // then it unprovisioned the device through its gateway and removed what the run had created
+        assertThat(device.controlMode()).isEqualTo(SimulatedDevice.ControlMode.NONE);
+        assertThat(registry.find(guid)).isEmpty();
+        assertThat(fixture.secrets.list("devices/" + guid.value() + "/")).isEmpty();
+        assertThat(new ProvisioningRuns(fixture.database.dataSource()).find(guid)).isEmpty();
+        assertThat(relay.openChannels()).as("the recovery closed its channels").isZero();
+    }
+
+    @Test
     void deactivationOverCiraUnprovisionsTheDeviceAndRemovesItsSecretsAndRegistration() throws Exception {
         SimulatedDevice device = provisioned("acm");
         dial(device);
