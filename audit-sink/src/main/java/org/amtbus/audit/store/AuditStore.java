@@ -65,7 +65,7 @@ public final class AuditStore {
      */
     public AppendResult append(List<IncomingEvent> events, List<RejectedRecord> rejected) {
         if (events.isEmpty() && rejected.isEmpty()) {
-            return new AppendResult(0, 0, 0);
+            return AppendResult.nothing();
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -74,7 +74,8 @@ public final class AuditStore {
                 int stored = fresh.isEmpty() ? 0 : insertChained(c, fresh);
                 int noted = insertRejected(c, rejected);
                 c.commit();
-                return new AppendResult(stored, events.size() - fresh.size(), noted);
+                return new AppendResult(stored, events.size() - fresh.size(), noted,
+                        fresh.stream().map(IncomingEvent::event).toList());
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
