@@ -55,7 +55,7 @@ final class AuditScenario {
                 String what = "chain + store, run " + r;
                 report.add(what, "events/s", s.rate(), raw, "events/s", String.format(
                         "%.0f events per commit, %.0f per WAL sync (fsync=%s); Kafka took the load in %.1f s; node %.0f events per CPU-s; "
-                                + "baseline: one INSERT of %d rows per commit, same indexes and foreign key, into an empty table",
+                                + "baseline: one INSERT of %d rows per commit, same indexes, into an empty table",
                         s.perCommit(), s.perWalSync(), durability.fsync(), s.sentSeconds(), s.perNodeCpuSecond(), SINK_BATCH));
                 chart.add("chain + store (run " + r + ")", s.rate(), raw);
             }
