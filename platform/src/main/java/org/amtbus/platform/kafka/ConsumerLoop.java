@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * longer than the session timeout, a member that died), which would skip what was written meanwhile.
  * The Kafka consumer is not thread-safe: only the loop's thread touches it, except {@code wakeup()} on
  * close.
+ *
+ * <p>A loop that overrides {@link #prepareBatch} is pipelined: batch N is written on a writer thread while batch
+ * N+1 is polled and prepared, and each batch's offsets are committed (by the loop's thread) only after its write
+ * returned. A rebalance and {@link #close} wait for the write under way first. Loops that do not override it
+ * behave as before: handle, then commit, on the loop's thread.
  */
 public abstract class ConsumerLoop implements AutoCloseable {
 
