@@ -394,8 +394,9 @@ public final class Node implements AutoCloseable {
                 started.push(siem);
                 auditSink.sink().onStored(siem::poke);
             }
-            org.amtbus.audit.alert.AlertService alerts = org.amtbus.audit.alert.AlertService.start(clients, audit,
-                    auditSettings.alerts(), clock, auditSink.queries(), auditSettings.verifyInterval());
+            // the rules read the sink's stored events: each event parsed and validated once, no second consumer
+            org.amtbus.audit.alert.AlertService alerts = org.amtbus.audit.alert.AlertService.attach(auditSink.sink(),
+                    clients, audit, auditSettings.alerts(), clock, auditSink.queries(), auditSettings.verifyInterval());
             started.push(alerts);
         }
 

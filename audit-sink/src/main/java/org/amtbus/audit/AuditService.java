@@ -29,6 +29,12 @@ public final class AuditService implements AutoCloseable {
 
     /** How long start waits for the consumer to own its partitions. */
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * A busy sink gets full fetches: the broker answers once 256 KiB (some 600 events) are there, or after
+     * {@link #FETCH_MAX_WAIT}; so a lone event on an idle topic waits at most 50 ms for company.
+     */
+    static final int FETCH_MIN_BYTES = 256 * 1024;
+    static final Duration FETCH_MAX_WAIT = Duration.ofMillis(50);
     private static final Logger LOG = LoggerFactory.getLogger(AuditService.class);
 
     private final AuditSink sink;
@@ -54,7 +60,8 @@ public final class AuditService implements AutoCloseable {
         CheckpointKey key = CheckpointKey.loadOrCreate(secrets, config.checkpointKey());
         Checkpointer checkpointer = new Checkpointer(dataSource, key, clock);
         AuditStore store = new AuditStore(dataSource);
-        AuditSink sink = new AuditSink(kafka.consumer(config.groupId(), KafkaClients.OffsetReset.EARLIEST),
+        KafkaClients.BulkFetch fetch = new KafkaClients.BulkFetch(config.maxBatch(), FETCH_MIN_BYTES, FETCH_MAX_WAIT);
+        AuditSink sink = new AuditSink(kafka.consumer(config.groupId(), KafkaClients.OffsetReset.EARLIEST, fetch),
                 config.topic(), store, new SchemaValidator(config.maxEventBytes()));
         sink.start();
         if (!sink.awaitReady(READY_TIMEOUT)) {

@@ -2,33 +2,27 @@ package org.amtbus.audit.alert;
 
 import java.util.List;
 import java.util.Objects;
-import org.amtbus.audit.verify.VerificationResult;
 import org.amtbus.platform.kafka.ConsumerLoop;
 import org.amtbus.schemas.SchemaType;
 import org.amtbus.schemas.SchemaValidator;
 import org.amtbus.schemas.Validation;
-import org.amtbus.schemas.model.Alert;
 import org.amtbus.schemas.model.AuditEvent;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Evaluates the {@link AlertRules} on {@code amtbus.audit} (own consumer group, so the sink's progress
+ * Evaluates the alert rules on {@code amtbus.audit} (own consumer group, so the sink's progress
  * is unaffected) and publishes what they raise. Invalid records are skipped here (the sink notes them).
- * Windows live in memory: after a restart counting starts afresh. Runs on its own thread;
- * {@link #verified} may be called from any thread (it is serialized with the consumer).
+ * Windows live in memory: after a restart counting starts afresh. Runs on its own thread.
  */
-public final class AlertConsumer extends ConsumerLoop {
+final class AlertConsumer extends ConsumerLoop {
 
-    private final AlertRules rules;
-    private final AlertPublisher publisher;
+    private final AlertEvaluator evaluator;
     private final SchemaValidator validator;
 
-    public AlertConsumer(Consumer<String, byte[]> consumer, String topic, AlertRules rules, AlertPublisher publisher,
-                         SchemaValidator validator) {
+    AlertConsumer(Consumer<String, byte[]> consumer, String topic, AlertEvaluator evaluator, SchemaValidator validator) {
         super(consumer, List.of(topic), "audit-alerts");
-        this.rules = Objects.requireNonNull(rules, "rules");
-        this.publisher = Objects.requireNonNull(publisher, "publisher");
+        this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
         this.validator = Objects.requireNonNull(validator, "validator");
     }
 
@@ -38,20 +32,7 @@ public final class AlertConsumer extends ConsumerLoop {
             return;
         }
         if (validator.validate(SchemaType.AUDIT_EVENT, record.value()) instanceof Validation.Valid valid) {
-            List<Alert> alerts;
-            synchronized (rules) {
-                alerts = rules.evaluate((AuditEvent) valid.payload());
-            }
-            alerts.forEach(publisher::publish);
+            evaluator.evaluate((AuditEvent) valid.payload());
         }
-    }
-
-    /** Feeds a verification result (e.g. from a periodic verify) to the chain rule. */
-    public void verified(VerificationResult result) {
-        List<Alert> alerts;
-        synchronized (rules) {
-            alerts = rules.evaluate(result);
-        }
-        alerts.forEach(publisher::publish);
     }
 }

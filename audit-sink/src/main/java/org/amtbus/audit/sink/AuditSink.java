@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes {@code amtbus.audit} into the {@link AuditStore}: each poll's records are validated
  * (key = stream id, value = an {@code amtbus.audit-event/v1} payload) and stored in one transaction,
- * and only then are the Kafka offsets committed.
+ * and only then are the Kafka offsets committed. The loop is pipelined ({@link ConsumerLoop#prepareBatch}):
+ * while one batch is written to PostgreSQL on the writer thread, the next is polled and validated; batches are
+ * written one at a time, in poll order, so each stream is chained in order.
  *
  * <p>Invariants: an offset is committed only after its record is durable in PostgreSQL, either as a
  * chained event or as a rejected-record row (location, reason, size and SHA-256, never the payload);
@@ -38,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * (a data exception, e.g. year 0000) is rejected alone instead of blocking the trail. When the database fails, the batch
  * is retried with back-off for up to {@link #MAX_STORE_OUTAGE} (below Kafka's poll interval limit), then
  * the batch is given up uncommitted (the {@link ConsumerLoop} reads it again from the last commit) and
- * {@link #failed()} says so until a batch is stored again. Runs on its own thread (the
- * {@link ConsumerLoop}'s); the counters are thread-safe.
+ * {@link #failed()} says so until a batch is stored again. Validation runs on the loop's thread, storing
+ * and the listeners on its writer thread; the counters are thread-safe.
  */
 public final class AuditSink extends ConsumerLoop {
 
@@ -58,6 +60,7 @@ public final class AuditSink extends ConsumerLoop {
     private volatile boolean closing;
     private volatile boolean failed;
     private volatile Runnable onStored = () -> { };
+    private volatile java.util.function.Consumer<List<AuditEvent>> onStoredEvents = events -> { };
 
     public AuditSink(Consumer<String, byte[]> consumer, String topic, AuditStore store, SchemaValidator validator) {
         super(consumer, List.of(topic), "audit-sink");
@@ -67,17 +70,24 @@ public final class AuditSink extends ConsumerLoop {
 
     @Override
     protected void handle(ConsumerRecord<String, byte[]> record) {
-        store(List.of(record));
+        store(classify(List.of(record)));
     }
 
+    /** Validates the poll's records here (the loop's thread); the returned step stores them (the writer thread). */
     @Override
-    protected void handleBatch(ConsumerRecords<String, byte[]> records) {
+    protected Runnable prepareBatch(ConsumerRecords<String, byte[]> records) {
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.count());
         records.forEach(batch::add);
-        store(batch);
+        Classified classified = classify(batch);
+        return () -> store(classified);
     }
 
-    private void store(List<ConsumerRecord<String, byte[]>> records) {
+    /** A poll's records sorted: the valid events (and the record each came from), and the refused records. */
+    private record Classified(List<IncomingEvent> events, List<ConsumerRecord<String, byte[]>> origins,
+                              List<RejectedRecord> refused) {
+    }
+
+    private Classified classify(List<ConsumerRecord<String, byte[]>> records) {
         List<IncomingEvent> events = new ArrayList<>(records.size());
         List<ConsumerRecord<String, byte[]>> origins = new ArrayList<>(records.size());
         List<RejectedRecord> refused = new ArrayList<>();
@@ -86,25 +96,40 @@ public final class AuditSink extends ConsumerLoop {
                 origins.add(record);
             }
         }
+        return new Classified(events, origins, refused);
+    }
+
+    private void store(Classified batch) {
+        List<IncomingEvent> events = batch.events();
         AppendResult result;
         try {
-            result = appendWithRetry(events, refused);
+            result = appendWithRetry(events, batch.refused());
         } catch (AuditStoreException e) {
             if (!e.refusedData()) {
                 throw e;
             }
             // a valid event the database cannot hold (e.g. a year PostgreSQL lacks) must not block the trail
             LOG.warn("event=audit.batch-refused sqlState={} events={} (storing one by one)", e.sqlState(), events.size());
-            result = appendOneByOne(events, origins, refused);
+            result = appendOneByOne(events, batch.origins(), batch.refused());
         }
         stored.addAndGet(result.stored());
         if (result.stored() > 0) {
             onStored.run(); // e.g. SiemDelivery::poke: the events are committed, outputs may read them now
+            feed(result.storedEvents());
         }
         duplicates.addAndGet(result.duplicates());
         rejected.addAndGet(result.rejected());
         if (result.duplicates() > 0) {
             LOG.info("event=audit.redelivered duplicates={} (already stored, skipped)", result.duplicates());
+        }
+    }
+
+    /** Hands newly stored events to the listener; its failure must not give up a batch that is already durable. */
+    private void feed(List<AuditEvent> events) {
+        try {
+            onStoredEvents.accept(events);
+        } catch (RuntimeException e) {
+            LOG.error("event=audit.stored-listener-failed events={} reason=\"{}\"", events.size(), e.toString());
         }
     }
 
@@ -145,13 +170,13 @@ public final class AuditSink extends ConsumerLoop {
     /** Each event in its own transaction; the ones the database refuses become rejected records. */
     private AppendResult appendOneByOne(List<IncomingEvent> events, List<ConsumerRecord<String, byte[]>> origins,
                                         List<RejectedRecord> refused) {
-        int storedHere = 0;
+        List<AuditEvent> storedHere = new ArrayList<>();
         int duplicatesHere = 0;
         List<RejectedRecord> allRefused = new ArrayList<>(refused);
         for (int i = 0; i < events.size(); i++) {
             try {
                 AppendResult one = appendWithRetry(List.of(events.get(i)), List.of());
-                storedHere += one.stored();
+                storedHere.addAll(one.storedEvents());
                 duplicatesHere += one.duplicates();
             } catch (AuditStoreException e) {
                 if (!e.refusedData()) {
@@ -161,7 +186,7 @@ public final class AuditSink extends ConsumerLoop {
             }
         }
         AppendResult noted = appendWithRetry(List.of(), allRefused);
-        return new AppendResult(storedHere, duplicatesHere, noted.rejected());
+        return new AppendResult(storedHere.size(), duplicatesHere, noted.rejected(), storedHere);
     }
 
     private AppendResult appendWithRetry(List<IncomingEvent> events, List<RejectedRecord> refused) {
@@ -206,11 +231,21 @@ public final class AuditSink extends ConsumerLoop {
     }
 
     /**
-     * Runs {@code listener} on the sink's thread after each batch that stored new events (after the
+     * Runs {@code listener} on the sink's writer thread after each batch that stored new events (after the
      * commit, before the Kafka offsets). It must be quick and must not throw; {@code SiemDelivery::poke} is.
      */
     public void onStored(Runnable listener) {
-        this.onStored = java.util.Objects.requireNonNull(listener, "listener");
+        this.onStored = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * Hands {@code listener} the events of each batch that stored new events, on the sink's writer thread,
+     * after the commit and before the Kafka offsets: each event once (a redelivered one is not handed again),
+     * already validated. The alert rules of a node that also runs the sink read them here instead of consuming
+     * and validating the topic a second time. It must be quick; an exception is logged and does not undo the batch.
+     */
+    public void onStoredEvents(java.util.function.Consumer<List<AuditEvent>> listener) {
+        this.onStoredEvents = Objects.requireNonNull(listener, "listener");
     }
 
     /** Events chained and stored by this sink. */

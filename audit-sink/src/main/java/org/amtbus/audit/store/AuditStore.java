@@ -49,6 +49,9 @@ public final class AuditStore {
                    ON true
             """;
 
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String EVENT_ID_CONSTRAINT = "audit_events_event_id";
+
     private final DataSource dataSource;
 
     public AuditStore(DataSource dataSource) {
@@ -62,20 +65,32 @@ public final class AuditStore {
     /**
      * Chains and stores {@code events} (in their order within each stream) and notes {@code rejected},
      * all in one transaction; on any failure nothing is stored and the exception says why.
+     *
+     * <p>The batch is first inserted as if none of its events were stored yet: the unique index on
+     * {@code event_id} checks that anyway, and redeliveries are rare (a crash between the commit and the Kafka
+     * offsets). Only when it refuses a duplicate is the transaction rolled back and the batch stored again with
+     * every id looked up first, so the events already stored are skipped before they get a sequence number.
      */
     public AppendResult append(List<IncomingEvent> events, List<RejectedRecord> rejected) {
         if (events.isEmpty() && rejected.isEmpty()) {
-            return new AppendResult(0, 0, 0);
+            return AppendResult.nothing();
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<IncomingEvent> fresh = withoutStored(c, events);
-                int stored = fresh.isEmpty() ? 0 : insertChained(c, fresh);
-                int noted = insertRejected(c, rejected);
-                c.commit();
-                return new AppendResult(stored, events.size() - fresh.size(), noted);
-            } catch (SQLException | RuntimeException e) {
+                return appendIn(c, events, rejected, false);
+            } catch (SQLException e) {
+                c.rollback();
+                if (!duplicateEventId(e)) {
+                    throw e;
+                }
+                try {
+                    return appendIn(c, events, rejected, true);
+                } catch (SQLException | RuntimeException again) {
+                    c.rollback();
+                    throw again;
+                }
+            } catch (RuntimeException e) {
                 c.rollback();
                 throw e;
             }
@@ -83,6 +98,24 @@ public final class AuditStore {
             throw new AuditStoreException("could not store a batch of " + events.size() + " audit events ("
                     + e.getSQLState() + ")", e);
         }
+    }
+
+    /** One attempt, committed on success; {@code lookUp}: skip the events whose id is stored already. */
+    private static AppendResult appendIn(Connection c, List<IncomingEvent> events, List<RejectedRecord> rejected,
+                                         boolean lookUp) throws SQLException {
+        List<IncomingEvent> fresh = lookUp ? withoutStored(c, events) : events;
+        int stored = fresh.isEmpty() ? 0 : insertChained(c, fresh);
+        int noted = insertRejected(c, rejected);
+        c.commit();
+        return new AppendResult(stored, events.size() - fresh.size(), noted,
+                fresh.stream().map(IncomingEvent::event).toList());
+    }
+
+    /** Whether {@code e} is the unique index on {@code event_id} refusing an event stored already (or twice in the batch). */
+    private static boolean duplicateEventId(SQLException e) {
+        return UNIQUE_VIOLATION.equals(e.getSQLState()) && e instanceof org.postgresql.util.PSQLException p
+                && p.getServerErrorMessage() != null
+                && EVENT_ID_CONSTRAINT.equals(p.getServerErrorMessage().getConstraint());
     }
 
     /** The last link of a stream, empty when the stream has no events. */

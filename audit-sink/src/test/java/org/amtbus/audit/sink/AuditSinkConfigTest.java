@@ -26,6 +26,8 @@ class AuditSinkConfigTest {
         assertThatThrownBy(() -> AuditSinkConfig.defaults().withCheckpointInterval(Duration.ofDays(30)))
                 .hasMessageContaining("audit.checkpointInterval");
         assertThatThrownBy(() -> new AuditSinkConfig("amtbus.audit", "g", Duration.ofMinutes(1),
-                CheckpointKey.DEFAULT_NAME, 10)).hasMessageContaining("audit.maxEventBytes");
+                CheckpointKey.DEFAULT_NAME, 10, 500)).hasMessageContaining("audit.maxEventBytes");
+        assertThatThrownBy(() -> AuditSinkConfig.defaults().withMaxBatch(0)).hasMessageContaining("audit.maxBatch");
+        assertThatThrownBy(() -> AuditSinkConfig.defaults().withMaxBatch(50_000)).hasMessageContaining("audit.maxBatch");
     }
 }

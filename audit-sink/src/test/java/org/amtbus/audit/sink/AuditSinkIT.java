@@ -69,8 +69,12 @@ class AuditSinkIT {
     }
 
     private AuditService sink(String topic, String group) {
+        return sink(topic, group, AuditSinkConfig.DEFAULT_MAX_BATCH);
+    }
+
+    private AuditService sink(String topic, String group, int maxBatch) {
         AuditSinkConfig config = AuditSinkConfig.defaults().withTopic(topic).withGroupId(group)
-                .withCheckpointInterval(Duration.ofMillis(200));
+                .withCheckpointInterval(Duration.ofMillis(200)).withMaxBatch(maxBatch);
         AuditService service = AuditService.start(db.dataSource(), SharedKafka.clients(), secrets, config,
                 Clock.systemUTC());
         services.add(service);
@@ -130,7 +134,7 @@ class AuditSinkIT {
             }
             producer.flush();
         });
-        AuditService first = sink(topic, group);
+        AuditService first = sink(topic, group, 100); // small batches: many pipelined writes around the restart
 
         // when
         await().atMost(WAIT).until(() -> store.eventCount() >= 300);
@@ -138,7 +142,7 @@ class AuditSinkIT {
         services.remove(first);
         long storedBeforeRestart = store.eventCount();
         sending.get(60, TimeUnit.SECONDS);
-        AuditService second = sink(topic, group);
+        AuditService second = sink(topic, group, 100);
         await().atMost(WAIT).until(() -> store.eventCount() >= 3_000);
 
         // then
@@ -152,6 +156,63 @@ class AuditSinkIT {
         VerificationResult result = second.queries().verify();
         assertThat(result.intact()).as(String.valueOf(result.firstProblem())).isTrue();
         assertThat(result.events()).isEqualTo(3_000);
+    }
+
+    @Test
+    void offsetsAreCommittedOnlyOnceTheEventsAreDurable() throws Exception {
+        // given: a sink whose table another transaction holds locked, so its writes wait
+        String topic = SharedKafka.newTopic("audit", 1);
+        String group = SharedKafka.newGroupId("audit-sink");
+        AuditService service = sink(topic, group, 50);
+        List<AuditEvent> sent = new ArrayList<>();
+        try (Connection lock = db.dataSource().getConnection(); java.sql.Statement st = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            st.execute("LOCK TABLE audit_events IN EXCLUSIVE MODE");
+
+            // when: 500 events arrive (ten batches: one waits on the lock, one more is validated meanwhile)
+            for (int i = 0; i < 500; i++) {
+                AuditEvent event = TestEvents.event("command.accepted", "svc");
+                sent.add(event);
+                send(topic, "router-1", Json.write(event));
+            }
+            producer.flush();
+
+            // then: nothing stored, nothing committed past the start
+            await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> committedOffset(group, topic) <= 0);
+            assertThat(service.sink().storedCount()).isZero();
+            lock.rollback();
+        }
+        // and once the lock is gone, everything is stored in order and committed up to the end
+        await().atMost(WAIT).until(() -> committedOffset(group, topic) == 500);
+        assertThat(store.eventCount()).isEqualTo(500);
+        assertThat(eventIds("router-1")).containsExactlyElementsOf(sent.stream().map(e -> e.id().toString()).toList());
+        assertThat(service.sink().storedCount()).isEqualTo(500);
+    }
+
+    @Test
+    void theStoredEventsListenerGetsEachNewEventOnceInOrder() {
+        // given
+        String topic = SharedKafka.newTopic("audit", 1);
+        AuditService service = sink(topic, SharedKafka.newGroupId("audit-sink"), 20);
+        List<AuditEvent> fed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        service.sink().onStoredEvents(fed::addAll);
+
+        // when: 100 events, and 20 of them sent a second time (a producer retry seen as a new record)
+        List<AuditEvent> sent = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            AuditEvent event = TestEvents.event();
+            sent.add(event);
+            send(topic, "broker-1", Json.write(event));
+        }
+        for (AuditEvent again : sent.subList(0, 20)) {
+            send(topic, "broker-1", Json.write(again));
+        }
+        producer.flush();
+
+        // then
+        await().atMost(WAIT).until(() -> service.sink().duplicateCount() == 20);
+        assertThat(fed).containsExactlyElementsOf(sent);
+        assertThat(store.eventCount()).isEqualTo(100);
     }
 
     @Test
@@ -232,6 +293,14 @@ class AuditSinkIT {
         assertThat(service.sink().failed()).isFalse();
         assertThat(service.queries().tail(10)).extracting(StoredEvent::seq).containsExactly(1L, 2L);
         assertThat(service.queries().verify().intact()).isTrue();
+    }
+
+    private static long committedOffset(String group, String topic) throws Exception {
+        try (Admin admin = SharedKafka.clients().admin()) {
+            var offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
+                    .get(new org.apache.kafka.common.TopicPartition(topic, 0));
+            return offset == null ? -1 : offset.offset();
+        }
     }
 
     private List<String> eventIds(String stream) throws SQLException {

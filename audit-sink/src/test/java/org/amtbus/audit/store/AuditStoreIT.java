@@ -93,7 +93,7 @@ class AuditStoreIT {
         AppendResult result = store.append(redelivered, List.of());
 
         // then
-        assertThat(result).isEqualTo(new AppendResult(1, 3, 0));
+        assertThat(result).isEqualTo(new AppendResult(1, 3, 0, List.of(redelivered.get(2).event())));
         assertThat(rows("redelivery")).containsExactly(1L, 2L, 3L);
     }
 

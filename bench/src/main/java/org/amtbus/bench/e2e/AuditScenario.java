@@ -21,8 +21,8 @@ final class AuditScenario {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditScenario.class);
     static final String STORED = "amtbus_audit_sink_stored_total";
-    /** The sink stores what one poll returns; Kafka's default {@code max.poll.records}. */
-    static final int SINK_BATCH = 500;
+    /** The sink stores what one poll returns, at most {@code audit.maxBatch} records; the baseline commits this many. */
+    static final int SINK_BATCH = org.amtbus.audit.sink.AuditSinkConfig.DEFAULT_MAX_BATCH;
     private static final int WARM_UP = 20_000;
     private static final Pattern INTACT = Pattern.compile("intact: (\\d+) events");
 
@@ -55,7 +55,7 @@ final class AuditScenario {
                 String what = "chain + store, run " + r;
                 report.add(what, "events/s", s.rate(), raw, "events/s", String.format(
                         "%.0f events per commit, %.0f per WAL sync (fsync=%s); Kafka took the load in %.1f s; node %.0f events per CPU-s; "
-                                + "baseline: one INSERT of %d rows per commit, same indexes",
+                                + "baseline: one INSERT of %d rows per commit, same indexes, into an empty table",
                         s.perCommit(), s.perWalSync(), durability.fsync(), s.sentSeconds(), s.perNodeCpuSecond(), SINK_BATCH));
                 chart.add("chain + store (run " + r + ")", s.rate(), raw);
             }

@@ -8,6 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -30,12 +34,19 @@ import org.slf4j.LoggerFactory;
  * longer than the session timeout, a member that died), which would skip what was written meanwhile.
  * The Kafka consumer is not thread-safe: only the loop's thread touches it, except {@code wakeup()} on
  * close.
+ *
+ * <p>A loop that overrides {@link #prepareBatch} is pipelined: batch N is written on a writer thread while batch
+ * N+1 is polled and prepared, and each batch's offsets are committed (by the loop's thread) only after its write
+ * returned. A rebalance and {@link #close} wait for the write under way first. Loops that do not override it
+ * behave as before: handle, then commit, on the loop's thread.
  */
 public abstract class ConsumerLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
     /** Short enough that close() is prompt, long enough not to spin on an idle cluster. */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    /** While a batch is written: the next batch, if one is there, is prepared meanwhile; else wait for the write. */
+    private static final Duration PIPELINED_POLL_TIMEOUT = Duration.ofMillis(10);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** Wait before reading a failed batch again. */
     public static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
@@ -45,6 +56,10 @@ public abstract class ConsumerLoop implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** Pipelining only (see {@link #prepareBatch}); both are touched by the loop's thread alone. */
+    private ExecutorService writer;
+    private Write writing;
+    private boolean writeFailed;
 
     protected ConsumerLoop(Consumer<String, byte[]> consumer, List<String> topics, String threadName) {
         this.consumer = Objects.requireNonNull(consumer);
@@ -74,7 +89,21 @@ public abstract class ConsumerLoop implements AutoCloseable {
     }
 
     /**
-     * Runs on the loop's thread after a batch was handled and before its offsets are committed: flush
+     * Pipelining, for a loop whose durable step is slow (one database transaction per batch): do on the loop's
+     * thread what has no lasting effect (parsing, validation) and return the step that makes the batch durable. The
+     * loop runs that step on a writer thread of its own, one batch at a time and in poll order, while it polls and
+     * prepares the next batch; a batch's offsets are committed only after its step has returned, and a step that
+     * throws gives up that batch and the prepared one (both are read again from the last commit after
+     * {@link #RETRY_BACKOFF}). At most one batch is written while one more is prepared. Returns null (the default)
+     * to handle the batch on the loop's thread with {@link #handleBatch} instead.
+     */
+    protected Runnable prepareBatch(ConsumerRecords<String, byte[]> records) {
+        return null;
+    }
+
+    /**
+     * Runs on the loop's thread after a batch was handled (with {@link #prepareBatch}: after its write returned)
+     * and before its offsets are committed: flush
      * what the batch produced here, so a commit never runs ahead of what was written.
      */
     protected void beforeCommit() {
@@ -84,7 +113,15 @@ public abstract class ConsumerLoop implements AutoCloseable {
         consumer.subscribe(topics, new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                // offsets are committed after every batch, nothing is pending here
+                // offsets are committed after every batch; only a pipelined write may still be under way
+                try {
+                    finishWrite();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    LOG.warn("event=consumer.batch-failed thread={} (on revocation): {}", thread.getName(), e.toString());
+                    writeFailed = true;
+                }
             }
 
             @Override
@@ -151,12 +188,26 @@ public abstract class ConsumerLoop implements AutoCloseable {
                         continue;
                     }
                 }
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                // with a write under way, wait only briefly for the next batch: it is prepared meanwhile
+                ConsumerRecords<String, byte[]> records = consumer.poll(writing == null ? POLL_TIMEOUT : PIPELINED_POLL_TIMEOUT);
+                if (writeFailed) { // a write failed in the rebalance listener: read again from the last commit
+                    writeFailed = false;
+                    mustRewind = true;
+                    continue;
+                }
                 try {
-                    if (!records.isEmpty()) {
+                    if (records.isEmpty()) {
+                        finishWrite();
+                        continue;
+                    }
+                    Runnable write = prepareBatch(records);
+                    if (write == null) {
                         handleBatch(records);
                         beforeCommit();
                         consumer.commitSync();
+                    } else {
+                        finishWrite();
+                        startWrite(write, nextOffsets(records));
                     }
                 } catch (WakeupException e) {
                     throw e;
@@ -174,8 +225,63 @@ public abstract class ConsumerLoop implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("event=consumer.stopped-on-error thread={}", thread.getName(), e);
         } finally {
+            try {
+                finishWrite(); // the batch being written is committed if it became durable
+            } catch (RuntimeException e) {
+                LOG.warn("event=consumer.last-batch-not-committed thread={}: {}", thread.getName(), e.toString());
+            }
+            if (writer != null) {
+                writer.shutdownNow();
+            }
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** Hands a prepared batch to the writer thread; its offsets wait in {@link #writing}. */
+    private void startWrite(Runnable write, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (writer == null) {
+            writer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, thread.getName() + "-writer");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        writing = new Write(writer.submit(write), offsets);
+    }
+
+    /**
+     * Waits for the batch being written (if any) and commits its offsets; a failed write throws, and its offsets
+     * stay uncommitted (the caller rewinds). Runs on the loop's thread, also from the rebalance listener.
+     */
+    private void finishWrite() {
+        Write w = writing;
+        if (w == null) {
+            return;
+        }
+        writing = null;
+        try {
+            w.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a batch was written", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+        beforeCommit();
+        consumer.commitSync(w.offsets());
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> inPartition = records.records(tp);
+            next.put(tp, new OffsetAndMetadata(inPartition.getLast().offset() + 1));
+        }
+        return next;
+    }
+
+    /** A batch handed to the writer thread, and the offsets to commit once it is durable. */
+    private record Write(Future<?> done, Map<TopicPartition, OffsetAndMetadata> offsets) {
     }
 
     /** Goes back to the last committed offset of every assigned partition (or the start, if none). */

@@ -91,6 +91,39 @@ public final class KafkaClients {
                 new ByteArrayDeserializer());
     }
 
+    /**
+     * A consumer like {@link #consumer(String, OffsetReset)} that fetches in bulk: up to {@code fetch.maxRecords()}
+     * records per poll, and the broker holds a fetch until {@code fetch.minBytes()} are there or
+     * {@code fetch.maxWait()} has passed. For a consumer that makes each poll durable in one step (the audit sink's
+     * one transaction per poll), so that a busy consumer gets full batches and an idle one waits at most maxWait.
+     */
+    public Consumer<String, byte[]> consumer(String groupId, OffsetReset reset, BulkFetch fetch) {
+        return new KafkaConsumer<>(consumerProperties(groupId, reset, fetch), new StringDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    /**
+     * How a bulk consumer fetches (see {@link #consumer(String, OffsetReset, BulkFetch)}).
+     *
+     * @param maxRecords records per poll, 1 to 100,000 (Kafka's default is 500)
+     * @param minBytes   bytes the broker waits for before it answers a fetch, 1 to 16 MiB
+     * @param maxWait    the longest the broker holds a fetch that has fewer than minBytes, 0 to 1 s
+     */
+    public record BulkFetch(int maxRecords, int minBytes, Duration maxWait) {
+        public BulkFetch {
+            Objects.requireNonNull(maxWait, "maxWait");
+            if (maxRecords < 1 || maxRecords > 100_000) {
+                throw new IllegalArgumentException("maxRecords must be 1 to 100000, was " + maxRecords);
+            }
+            if (minBytes < 1 || minBytes > 16 << 20) {
+                throw new IllegalArgumentException("minBytes must be 1 to 16 MiB, was " + minBytes);
+            }
+            if (maxWait.isNegative() || maxWait.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("maxWait must be 0 to 1 s, was " + maxWait);
+            }
+        }
+    }
+
     public Admin admin() {
         return Admin.create(adminProperties());
     }
@@ -125,6 +158,15 @@ public final class KafkaClients {
         // instead of Kafka's default 45 s: routers and gateways fail over while commands wait
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis() / 3);
+        return p;
+    }
+
+    Map<String, Object> consumerProperties(String groupId, OffsetReset reset, BulkFetch fetch) {
+        Objects.requireNonNull(fetch, "fetch");
+        Map<String, Object> p = consumerProperties(groupId, reset);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, fetch.maxRecords());
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, fetch.minBytes());
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetch.maxWait().toMillis());
         return p;
     }
 

@@ -30,6 +30,21 @@ class KafkaClientsTest {
     }
 
     @Test
+    void aBulkConsumerFetchesMoreButKeepsTheSafeSettings() {
+        Map<String, Object> p = clients.consumerProperties("audit-sink", KafkaClients.OffsetReset.EARLIEST,
+                new KafkaClients.BulkFetch(4_000, 256 * 1024, java.time.Duration.ofMillis(50)));
+        assertThat(p).containsEntry("max.poll.records", 4_000)
+                .containsEntry("fetch.min.bytes", 256 * 1024)
+                .containsEntry("fetch.max.wait.ms", 50)
+                .containsEntry("enable.auto.commit", false)
+                .containsEntry("isolation.level", "read_committed");
+        assertThatThrownBy(() -> new KafkaClients.BulkFetch(0, 1, java.time.Duration.ZERO))
+                .hasMessageContaining("maxRecords");
+        assertThatThrownBy(() -> new KafkaClients.BulkFetch(500, 1, java.time.Duration.ofSeconds(5)))
+                .hasMessageContaining("maxWait");
+    }
+
+    @Test
     void everyClientGetsItsOwnId() {
         assertThat(clients.producerProperties("audit").get("client.id"))
                 .isNotEqualTo(clients.producerProperties("audit").get("client.id"));
