@@ -70,6 +70,12 @@ public final class CommandLedger {
      * Accepts a batch of commands in two statements: one insert of every id (ON CONFLICT DO NOTHING), one
      * read of the ids that were there already. The answer is by command id; an id that occurs twice in the batch
      * is {@link Arrival.First} for its first occurrence only (the caller keeps track).
+     *
+     * <p>The insert commits without waiting for the disk: an accepted row lost in a crash only makes the
+     * redelivered record (its offset is not committed yet) {@link Arrival.First} again, which it would be anyway
+     * (an {@code accepted} row reads as First). Whatever the router does next with the batch ({@link #forwardedAll},
+     * {@link #decide}) waits for the disk, and PostgreSQL's log is flushed in order, so that also makes these rows
+     * durable before anything is sent.
      */
     public Map<UUID, Arrival> acceptAll(List<Incoming> batch) {
         Map<UUID, Arrival> out = new java.util.HashMap<>();
@@ -81,7 +87,10 @@ public final class CommandLedger {
                 + " ON CONFLICT (command_id) DO NOTHING RETURNING command_id";
         try (Connection c = dataSource.getConnection()) {
             Object[] ids = batch.stream().map(i -> i.command().id()).toArray();
-            try (PreparedStatement st = c.prepareStatement(insert)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement lazy = c.prepareStatement("SET LOCAL synchronous_commit TO off");
+                 PreparedStatement st = c.prepareStatement(insert)) {
+                lazy.execute();
                 st.setArray(1, c.createArrayOf("uuid", ids));
                 st.setArray(2, c.createArrayOf("varchar", batch.stream().map(i -> i.command().tenant().value()).toArray()));
                 st.setArray(3, c.createArrayOf("uuid", batch.stream().map(i -> i.command().guid().toUuid()).toArray()));
@@ -93,6 +102,12 @@ public final class CommandLedger {
                         out.put(rs.getObject(1, UUID.class), new Arrival.First());
                     }
                 }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
             List<Incoming> known = batch.stream().filter(i -> !out.containsKey(i.command().id())).toList();
             if (!known.isEmpty()) {

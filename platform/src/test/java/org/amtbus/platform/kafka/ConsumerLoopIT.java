@@ -80,6 +80,31 @@ class ConsumerLoopIT {
         }
     }
 
+    /** Fails the first time it is handed the value "boom", as a handler does while PostgreSQL is down. */
+    private static final class FailingOnce extends ConsumerLoop {
+        final List<String> values = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+
+        FailingOnce(KafkaClients clients, String group, String topic) {
+            super(clients.consumer(group, KafkaClients.OffsetReset.EARLIEST), List.of(topic), "test-loop-" + group);
+        }
+
+        @Override
+        protected void handle(ConsumerRecord<String, byte[]> record) {
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            if (value.equals("boom") && failures.compareAndSet(0, 1)) {
+                throw new IllegalStateException("cannot now");
+            }
+            values.add(value);
+        }
+    }
+
+    private static void send(Producer<String, byte[]> producer, String topic, String... values) throws Exception {
+        for (String v : values) {
+            producer.send(new ProducerRecord<>(topic, "k", v.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aPipelinedLoopCommitsABatchOnlyAfterItsWriteReturnedAndRereadsAFailedOne() throws Exception {
         // given 10 records and a loop whose writes wait for a gate; the first write that runs will fail
@@ -111,6 +136,50 @@ class ConsumerLoopIT {
             loop.gate.release(1_000);
             await().atMost(Duration.ofSeconds(30)).until(() -> committed(clients, group, topic) == 10);
             assertThat(loop.written).containsExactlyElementsOf(sent);
+        }
+    }
+
+    @Test
+    void aLoopClosedRightAfterABatchHasCommittedIt() throws Exception {
+        // given a loop that handled records moments ago (its commits are sent without waiting for the answer)
+        KafkaClients clients = SharedKafka.clients();
+        String topic = SharedKafka.newTopic("loop-close-commit", 1);
+        String group = "loop-close-commit-" + UUID.randomUUID();
+        try (Producer<String, byte[]> producer = clients.producer("test")) {
+            try (FailingOnce first = new FailingOnce(clients, group, topic)) {
+                first.start();
+                assertThat(first.awaitReady(Duration.ofSeconds(60))).isTrue();
+                send(producer, topic, "a", "b", "c");
+                await().atMost(Duration.ofSeconds(30)).until(() -> first.values.size() == 3);
+                // when it is closed at once
+            }
+            send(producer, topic, "after");
+            // then the group's next member starts after what was handled: nothing is handled twice
+            try (FailingOnce second = new FailingOnce(clients, group, topic)) {
+                second.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> second.values.contains("after"));
+                assertThat(second.values).containsExactly("after");
+            }
+        }
+    }
+
+    @Test
+    void aFailedBatchIsReadAgainFromTheEndOfTheLastHandledOne() throws Exception {
+        KafkaClients clients = SharedKafka.clients();
+        String topic = SharedKafka.newTopic("loop-rewind", 1);
+        try (Producer<String, byte[]> producer = clients.producer("test");
+             FailingOnce loop = new FailingOnce(clients, "loop-rewind-" + UUID.randomUUID(), topic)) {
+            loop.start();
+            assertThat(loop.awaitReady(Duration.ofSeconds(60))).isTrue();
+            // given batches that were handled
+            send(producer, topic, "a", "b");
+            await().atMost(Duration.ofSeconds(30)).until(() -> loop.values.size() == 2);
+            // when a later batch fails once
+            send(producer, topic, "boom", "z");
+            // then it is read again after the backoff, and only it: nothing skipped, nothing earlier repeated
+            await().atMost(Duration.ofSeconds(30)).until(() -> loop.values.contains("z"));
+            assertThat(loop.failures.get()).isEqualTo(1);
+            assertThat(loop.values).containsExactly("a", "b", "boom", "z");
         }
     }
 

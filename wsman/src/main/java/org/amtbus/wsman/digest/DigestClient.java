@@ -1,7 +1,6 @@
 package org.amtbus.wsman.digest;
 
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 import org.amtbus.wsman.http.HttpProtocolException;
@@ -37,7 +36,7 @@ public final class DigestClient {
             return null;
         }
         nc++;
-        String ncHex = String.format(Locale.ROOT, "%08x", nc);
+        String ncHex = HexFormat.of().toHexDigits((int) nc);
         byte[] c = new byte[16];
         random.nextBytes(c);
         String cnonce = HexFormat.of().formatHex(c);

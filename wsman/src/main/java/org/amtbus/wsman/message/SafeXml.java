@@ -7,6 +7,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -15,7 +17,11 @@ import javax.xml.stream.XMLStreamReader;
 /**
  * The only XML reader in amtbus's WS-Man code: the JDK's StAX with DTDs and external entities switched
  * off, and any document that carries a DOCTYPE or an entity reference refused outright (XXE and entity
- * expansion). Depth, element count and text size are bounded. Thread-safe (a fresh reader per call).
+ * expansion). Depth, element count and text size are bounded. Thread-safe.
+ *
+ * <p>Building a StAX reader is most of the cost of parsing a small WS-Man answer, and the JDK's factory is not
+ * thread-safe. So each parse borrows a factory from a small pool, and each factory keeps and resets its one
+ * reader ({@code reuse-instance}); a factory is used by one thread at a time, with no global lock.
  */
 public final class SafeXml {
     public static final int MAX_DOCUMENT_BYTES = 1024 * 1024;
@@ -23,7 +29,12 @@ public final class SafeXml {
     public static final int MAX_ELEMENTS = 20_000;
     public static final int MAX_TEXT_CHARS = 64 * 1024;
 
-    private static final XMLInputFactory FACTORY = newFactory();
+    /** Factories kept for reuse; more only exist while more threads parse at once. */
+    static final int POOL_LIMIT = 64;
+    /** The JDK's StAX property that makes a factory reset and hand out its previous reader. */
+    private static final String REUSE_INSTANCE = "reuse-instance";
+    private static final ConcurrentLinkedQueue<XMLInputFactory> POOL = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger POOLED = new AtomicInteger();
 
     private SafeXml() {
     }
@@ -35,6 +46,9 @@ public final class SafeXml {
         f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
         f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
         f.setProperty(XMLInputFactory.IS_COALESCING, true);
+        if (f.isPropertySupported(REUSE_INSTANCE)) {
+            f.setProperty(REUSE_INSTANCE, Boolean.TRUE);
+        }
         return f;
     }
 
@@ -42,11 +56,11 @@ public final class SafeXml {
         if (document.length > MAX_DOCUMENT_BYTES) {
             throw new WsmanParseException("XML document exceeds " + MAX_DOCUMENT_BYTES + " bytes");
         }
+        XMLInputFactory factory = borrow();
         XMLStreamReader r = null;
+        boolean clean = false;
         try {
-            synchronized (FACTORY) {
-                r = FACTORY.createXMLStreamReader(new ByteArrayInputStream(document));
-            }
+            r = factory.createXMLStreamReader(new ByteArrayInputStream(document));
             Deque<Builder> stack = new ArrayDeque<>();
             XmlElement root = null;
             int elements = 0;
@@ -96,6 +110,7 @@ public final class SafeXml {
             if (root == null) {
                 throw new WsmanParseException("no root element");
             }
+            clean = true;
             return root;
         } catch (XMLStreamException | RuntimeException e) {
             throw new WsmanParseException("malformed XML");
@@ -107,6 +122,28 @@ public final class SafeXml {
                     // nothing to release beyond the in-memory stream
                 }
             }
+            if (clean) {
+                // a reader that failed mid-document is dropped with its factory rather than reset for the next parse
+                giveBack(factory);
+            }
+        }
+    }
+
+    private static XMLInputFactory borrow() {
+        XMLInputFactory f = POOL.poll();
+        if (f == null) {
+            return newFactory();
+        }
+        POOLED.decrementAndGet();
+        return f;
+    }
+
+    /** A factory whose reader was closed goes back to the pool, unless the pool is full. */
+    private static void giveBack(XMLInputFactory factory) {
+        if (POOLED.incrementAndGet() <= POOL_LIMIT) {
+            POOL.offer(factory);
+        } else {
+            POOLED.decrementAndGet();
         }
     }
 
