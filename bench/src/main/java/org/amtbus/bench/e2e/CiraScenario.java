@@ -92,7 +92,8 @@ final class CiraScenario {
             NodeMetrics metrics = new NodeMetrics(node.metricsUrl());
             System.out.println("CIRA: up to " + max + " simulated machines, node heap -Xmx512m, " + IN_FLIGHT
                     + " handshakes in flight at most (client-side cap); CIRA TLS provider: " + provider
-                    + "; baseline: bare TLS server on the same provider in its own JVM");
+                    + "; baseline: bare TLS server on the same provider in its own JVM; simulated machines' TLS: "
+                    + CLIENT_TLS.name().toLowerCase(java.util.Locale.ROOT));
             for (int n : settings.devices()) {
                 String what = String.format("%,d devices, %s", n, provider);
                 if (n > FULL_MAX) {
@@ -253,8 +254,16 @@ final class CiraScenario {
      * against the JDK provider, which flattered the gateway's JDK figures.
      */
     private static SslContext clientContext(X509Certificate ca) {
-        return new FullHandshakeContext(TlsContexts.clientContext(ca, TlsPolicy.CIRA, Optional.empty()));
+        return new FullHandshakeContext(TlsContexts.clientContext(ca, TlsPolicy.CIRA, Optional.empty(), CLIENT_TLS));
     }
+
+    /**
+     * The simulated machines' TLS: the JDK's by default; {@code AMTBUS_BENCH_CLIENT_TLS=openssl} takes BoringSSL, so
+     * the load generator, which shares the 2 cores with the node, spends less of them on P-384 verification and ECDHE.
+     */
+    static final io.netty.handler.ssl.SslProvider CLIENT_TLS =
+            "openssl".equalsIgnoreCase(System.getenv("AMTBUS_BENCH_CLIENT_TLS"))
+                    ? io.netty.handler.ssl.SslProvider.OPENSSL : io.netty.handler.ssl.SslProvider.JDK;
 
     static X509Certificate certificate(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
