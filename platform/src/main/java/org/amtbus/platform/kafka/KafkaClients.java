@@ -42,6 +42,8 @@ public final class KafkaClients {
      * batches. Kafka 4's default of 5 ms is tuned for throughput.
      */
     static final int LINGER_MS = 1;
+    /** The tick of {@link #bulkProducer}: short enough that an audit event or a presence change is still prompt. */
+    static final int BULK_LINGER_MS = 20;
     /** The most the idempotent producer allows while still keeping order across retries. */
     static final int MAX_IN_FLIGHT_REQUESTS = 5;
     /**
@@ -83,6 +85,21 @@ public final class KafkaClients {
     /** An idempotent producer; {@code purpose} names it in its client id, e.g. {@code "bridge"}. */
     public Producer<String, byte[]> producer(String purpose) {
         return new KafkaProducer<>(producerProperties(purpose), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A producer for records nobody waits on interactively (audit events, presence): it gathers what is sent within
+     * {@link #BULK_LINGER_MS} into one request. In a reconnect storm that turns one broker request per record, and
+     * one wake-up of every consumer of the topic, into one per tick; each record is still sent and delivered.
+     */
+    public Producer<String, byte[]> bulkProducer(String purpose) {
+        return new KafkaProducer<>(bulkProducerProperties(purpose), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    Map<String, Object> bulkProducerProperties(String purpose) {
+        Map<String, Object> p = producerProperties(purpose);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, BULK_LINGER_MS);
+        return p;
     }
 
     /** A consumer in {@code groupId}, manual commits, read_committed, starting at {@code reset} when new. */

@@ -21,6 +21,15 @@ class KafkaClientsTest {
     }
 
     @Test
+    void aBulkProducerIsAsSafeAndGathersRecordsPerTick() {
+        Map<String, Object> p = clients.bulkProducerProperties("audit");
+        assertThat(p).containsEntry("acks", "all")
+                .containsEntry("enable.idempotence", true)
+                .containsEntry("linger.ms", KafkaClients.BULK_LINGER_MS);
+        assertThat(KafkaClients.BULK_LINGER_MS).isGreaterThan(KafkaClients.LINGER_MS);
+    }
+
+    @Test
     void consumerCommitsOnlyWhenToldAndSkipsAbortedRecords() {
         Map<String, Object> p = clients.consumerProperties("router", KafkaClients.OffsetReset.EARLIEST);
         assertThat(p).containsEntry("enable.auto.commit", false)
