@@ -187,7 +187,7 @@ public final class Node implements AutoCloseable {
                     s.kafkaReplicationFactor())).createAll();
         }
 
-        Producer<String, byte[]> auditProducer = clients.trailProducer("audit");
+        Producer<String, byte[]> auditProducer = clients.bulkProducer("audit");
         started.push(auditProducer::close);
         audit = new AuditLog(auditProducer, clock, s.nodeId());
         started.push(audit::close);

@@ -40,6 +40,8 @@ import picocli.CommandLine.Option;
 final class SimCommand implements Callable<Integer> {
 
     static final String TAG = "sim";
+    /** Devices registered per write of the secret store (the sealed file rewrites itself per write). */
+    private static final int REGISTER_BATCH = 2_000;
 
     @Option(names = "--devices", defaultValue = "3", description = "how many devices (default 3)") int devices;
     @Option(names = "--tenant", defaultValue = "default", description = "tenant of newly registered devices") String tenant;
@@ -80,10 +82,19 @@ final class SimCommand implements Callable<Integer> {
             DeviceEnrollment enrollment = new DeviceEnrollment(registry, secrets, node.audit, Clock.systemUTC());
             List<Device> existing = new ArrayList<>(registry.withTag(TAG, devices));
             while (existing.size() < devices) {
-                DeviceGuid guid = DeviceGuid.of(UUID.randomUUID());
-                enrollment.register(guid, tenantId, Device.defaultCiraUsername(guid), Optional.empty(), List.of(TAG),
-                        Passwords.amtPassword(), Passwords.amtPassword(), node.actor);
-                existing.add(registry.find(guid).orElseThrow());
+                List<DeviceEnrollment.Registration> batch = new ArrayList<>();
+                for (int i = 0; i < Math.min(REGISTER_BATCH, devices - existing.size()); i++) {
+                    DeviceGuid guid = DeviceGuid.of(UUID.randomUUID());
+                    batch.add(new DeviceEnrollment.Registration(guid, tenantId, Device.defaultCiraUsername(guid),
+                            Optional.empty(), List.of(TAG), Passwords.amtPassword(), Passwords.amtPassword()));
+                }
+                for (DeviceGuid guid : enrollment.registerAll(batch, node.actor)) {
+                    existing.add(registry.find(guid).orElseThrow());
+                }
+                batch.forEach(r -> {
+                    r.ciraPassword().destroy();
+                    r.adminPassword().destroy();
+                });
             }
             for (Device d : existing) {
                 Secret cira = secrets.get(d.guid(), DeviceSecrets.Kind.CIRA_PASSWORD).orElseThrow(() -> new StartupException(

@@ -78,10 +78,12 @@ public final class CiraGateway implements AutoCloseable {
     private final ConnectedDevices connected;
     private final ExecutorService blocking;
     private final Producer<String, byte[]> producer;
+    private final Producer<String, byte[]> presenceProducer;
 
     private CiraGateway(GatewayLiveness liveness, DeviceCommands commands, GatewayCommandConsumer consumer, WsmanRelay wsman,
                         CiraServer server, ConnectedDevices connected, ExecutorService blocking,
-                        Producer<String, byte[]> producer) {
+                        Producer<String, byte[]> producer, Producer<String, byte[]> presenceProducer) {
+        this.presenceProducer = presenceProducer;
         this.liveness = liveness;
         this.commands = commands;
         this.consumer = consumer;
@@ -98,8 +100,10 @@ public final class CiraGateway implements AutoCloseable {
         DeviceSecrets secrets = new DeviceSecrets(secretStore);
         ConnectedDevices connected = new ConnectedDevices();
         Producer<String, byte[]> producer = kafka.producer("gateway-" + settings.id().value());
-        DevicePresence presence = new DevicePresence(settings.id(), leases, connected, new PresencePublisher(producer, clock),
-                audit, metrics);
+        // presence has its own producer that gathers a storm's records per tick; commands and results keep the prompt one
+        Producer<String, byte[]> presenceProducer = kafka.bulkProducer("gateway-presence-" + settings.id().value());
+        DevicePresence presence = new DevicePresence(settings.id(), leases, connected,
+                new PresencePublisher(presenceProducer, clock), audit, metrics);
         GatewayLiveness liveness = new GatewayLiveness(settings.id(), leases, presence, settings.leaseTime());
         ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("cira-blocking-", 0).factory());
         DeviceCommands commands = new DeviceCommands(settings.id(), connected, secrets, producer, audit, metrics, clock,
@@ -129,7 +133,7 @@ public final class CiraGateway implements AutoCloseable {
             CiraServer server = CiraServer.start(settings.address(), TlsContexts.serverContext(identity, TlsPolicy.CIRA,
                     java.util.Optional.empty(), settings.tlsProvider().resolve()), services,
                     settings.limits());
-            return new CiraGateway(liveness, commands, consumer, wsman, server, connected, blocking, producer);
+            return new CiraGateway(liveness, commands, consumer, wsman, server, connected, blocking, producer, presenceProducer);
         } catch (RuntimeException e) {
             if (wsman != null) {
                 wsman.close();
@@ -141,6 +145,7 @@ public final class CiraGateway implements AutoCloseable {
             liveness.close();
             blocking.shutdownNow();
             producer.close();
+            presenceProducer.close();
             throw e;
         }
     }
@@ -179,5 +184,6 @@ public final class CiraGateway implements AutoCloseable {
         }
         liveness.close();
         producer.close(Duration.ofSeconds(5));
+        presenceProducer.close(Duration.ofSeconds(5));
     }
 }

@@ -30,13 +30,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The simulated machines of the bench: registered in the node's registry (tag {@code bench}, tenant {@code default},
  * unique random passwords in its secret store) as {@code amtbus sim} does, once per data directory, and reused by
- * later runs, since registering thousands takes a while (each secret write rewrites the sealed store).
+ * later runs, registered in batches whose secrets are stored with one write of the sealed store each.
  */
 final class BenchDevices {
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchDevices.class);
     static final String TAG = "bench";
     static final String TENANT = "default";
+    /** Devices registered per write of the secret store. */
+    private static final int BATCH = 2_000;
 
     private BenchDevices() {
     }
@@ -58,16 +60,22 @@ final class BenchDevices {
                     Clock.systemUTC());
             List<Device> devices = new ArrayList<>(registry.withTag(TAG, count));
             long start = System.nanoTime();
-            int before = devices.size();
             while (devices.size() < count) {
-                DeviceGuid guid = DeviceGuid.of(UUID.randomUUID());
-                enrollment.register(guid, new TenantId(TENANT), Device.defaultCiraUsername(guid), Optional.empty(), List.of(TAG),
-                        Passwords.amtPassword(), Passwords.amtPassword(), actor);
-                devices.add(registry.find(guid).orElseThrow());
-                if ((devices.size() - before) % 500 == 0) {
-                    LOG.info("registering bench devices [done: {}, of: {}, seconds: {}]", devices.size(), count,
-                            (System.nanoTime() - start) / 1_000_000_000);
+                List<DeviceEnrollment.Registration> batch = new ArrayList<>();
+                for (int i = 0; i < Math.min(BATCH, count - devices.size()); i++) {
+                    DeviceGuid guid = DeviceGuid.of(UUID.randomUUID());
+                    batch.add(new DeviceEnrollment.Registration(guid, new TenantId(TENANT), Device.defaultCiraUsername(guid),
+                            Optional.empty(), List.of(TAG), Passwords.amtPassword(), Passwords.amtPassword()));
                 }
+                for (DeviceGuid guid : enrollment.registerAll(batch, actor)) {
+                    devices.add(registry.find(guid).orElseThrow());
+                }
+                batch.forEach(r -> {
+                    r.ciraPassword().destroy();
+                    r.adminPassword().destroy();
+                });
+                LOG.info("registering bench devices [done: {}, of: {}, seconds: {}]", devices.size(), count,
+                        (System.nanoTime() - start) / 1_000_000_000);
             }
             for (Device d : devices) {
                 Secret cira = secrets.get(d.guid(), DeviceSecrets.Kind.CIRA_PASSWORD).orElseThrow();

@@ -35,7 +35,13 @@ final class CiraScenario {
     static final int IN_FLIGHT = 64;
     private static final String ONLINE = "amtbus_cira_devices_online";
     private static final String TLS_FAILED = "amtbus_cira_tls_failed_total";
+    private static final String QUEUE_FULL = "amtbus_cira_refused_total{reason=\"login_queue_full\"}";
     private static final Duration AT_MOST = Duration.ofMinutes(5);
+    /**
+     * Above this N only the idle hold is measured (heap and RSS per connection): no storm and no bare server, which
+     * would double the run and the driver's sockets.
+     */
+    static final int FULL_MAX = 10_000;
 
     private final BenchSettings settings;
 
@@ -46,7 +52,7 @@ final class CiraScenario {
     /** What one N measured on one side. */
     record Figures(int devices, double connectSeconds, double connectCpuSeconds, double heapPerConnectionKib,
                    double rssPerConnectionKib, double stormSeconds, double stormCpuSeconds, long heapBaseKib,
-                   long stormFailures) {
+                   long heapHeldKib, long stormFailures, long stormRefused) {
         double connectRate() {
             return devices / connectSeconds;
         }
@@ -86,21 +92,38 @@ final class CiraScenario {
             NodeMetrics metrics = new NodeMetrics(node.metricsUrl());
             System.out.println("CIRA: up to " + max + " simulated machines, node heap -Xmx512m, " + IN_FLIGHT
                     + " handshakes in flight at most (client-side cap); CIRA TLS provider: " + provider
-                    + "; baseline: bare TLS server on the same provider in its own JVM");
+                    + "; baseline: bare TLS server on the same provider in its own JVM; simulated machines' TLS: "
+                    + CLIENT_TLS.name().toLowerCase(java.util.Locale.ROOT));
             for (int n : settings.devices()) {
-                Figures ours = gateway(node, metrics, ca, gateway, all.subList(0, n));
-                Figures bare = bare(ca, node.dataDir.resolve("tls"), heap, n, provider);
                 String what = String.format("%,d devices, %s", n, provider);
+                if (n > FULL_MAX) {
+                    Figures ours = gateway(node, metrics, ca, gateway, all.subList(0, n), false);
+                    report.add(what, "logins/s", ours.connectRate(), Double.NaN, "conn/s", String.format(
+                            "idle hold only (N > %,d: no storm, no bare server); connect all: %.1f s", FULL_MAX, ours.connectSeconds()));
+                    report.add(what, "per CPU-s", ours.perCpuSecond(), Double.NaN, "conn/server-CPU-s", "");
+                    report.add(what, "heap/conn", ours.heapPerConnectionKib(), Double.NaN, "KiB", String.format(
+                            "heap after GC: %d MiB with 0 connections, %d MiB with %,d (node -Xmx512m)",
+                            ours.heapBaseKib() / 1024, ours.heapHeldKib() / 1024, n));
+                    report.add(what, "RSS/conn", ours.rssPerConnectionKib(), Double.NaN, "KiB", "");
+                    memory.add(String.format("%,d %s", n, provider), ours.heapPerConnectionKib(), Double.NaN);
+                    extrapolate(ours);
+                    continue;
+                }
+                Figures ours = gateway(node, metrics, ca, gateway, all.subList(0, n), true);
+                Figures bare = bare(ca, node.dataDir.resolve("tls"), heap, n, provider);
                 report.add(what, "logins/s", ours.connectRate(), bare.connectRate(), "conn/s", String.format(
                         "connect all: %.1f s vs %.1f s", ours.connectSeconds(), bare.connectSeconds()));
                 report.add(what, "per CPU-s", ours.perCpuSecond(), bare.perCpuSecond(), "conn/server-CPU-s", "");
                 report.add(what, "heap/conn", ours.heapPerConnectionKib(), bare.heapPerConnectionKib(), "KiB",
-                        "heap after GC with 0 connections: " + ours.heapBaseKib() / 1024 + " MiB vs " + bare.heapBaseKib() / 1024 + " MiB");
+                        "heap after GC with 0 connections: " + ours.heapBaseKib() / 1024 + " MiB vs " + bare.heapBaseKib() / 1024
+                                + " MiB; with " + n + ": " + ours.heapHeldKib() / 1024 + " MiB");
                 report.add(what, "RSS/conn", ours.rssPerConnectionKib(), bare.rssPerConnectionKib(), "KiB", "");
                 report.add(what, "storm", ours.stormSeconds(), bare.stormSeconds(), "s", String.format(
                         "all %d drop and redial at once, no cap: gateway until all online (failed TLS handshakes retried "
-                                + "with back-off: %d); bare until every attempt ended (%d failed, not retried); server CPU %.1f s vs %.1f s",
-                        n, ours.stormFailures(), bare.stormFailures(), ours.stormCpuSeconds(), bare.stormCpuSeconds()));
+                                + "with back-off: %d; refused while the login queue was full: %d); bare until every attempt "
+                                + "ended (%d failed, not retried); server CPU %.1f s vs %.1f s",
+                        n, ours.stormFailures(), ours.stormRefused(), bare.stormFailures(), ours.stormCpuSeconds(), bare.stormCpuSeconds()));
+                report.add(what, "storm/CPU-s", n / ours.stormCpuSeconds(), n / bare.stormCpuSeconds(), "logins/server-CPU-s", "");
                 rate.add(String.format("%,d %s", n, provider), ours.connectRate(), bare.connectRate());
                 memory.add(String.format("%,d %s", n, provider), ours.heapPerConnectionKib(), bare.heapPerConnectionKib());
                 extrapolate(ours);
@@ -109,8 +132,9 @@ final class CiraScenario {
     }
 
     private Figures gateway(NodeProcess node, NodeMetrics metrics, X509Certificate ca, InetSocketAddress target,
-                            List<SimulatedDevice> devices) {
+                            List<SimulatedDevice> devices, boolean withStorm) {
         int n = devices.size();
+        Duration atMost = atMost(n);
         long heapBase = ProcessStats.heapUsedAfterGcKib(settings.javaHome(), node.pid());
         long rssBase = ProcessStats.rssKib(node.pid());
         double cpu0 = ProcessStats.cpuSeconds(node.pid());
@@ -121,28 +145,37 @@ final class CiraScenario {
         long rssHeld;
         try (PacedFleet fleet = new PacedFleet(clientContext(ca), target)) {
             fleet.start(devices, IN_FLIGHT);
-            require(PacedFleet.await(() -> metrics.count(ONLINE), n, AT_MOST), "gateway: " + n + " online", metrics);
+            require(PacedFleet.await(() -> metrics.count(ONLINE), n, atMost), "gateway: " + n + " online", metrics);
             connectSeconds = (System.nanoTime() - start) / 1e9;
             connectCpu = ProcessStats.cpuSeconds(node.pid()) - cpu0;
             NodeProcess.sleep(2_000);
             heapHeld = ProcessStats.heapUsedAfterGcKib(settings.javaHome(), node.pid());
             rssHeld = ProcessStats.rssKib(node.pid());
+            ProcessStats.classHistogram(settings.javaHome(), node.pid(), settings.out().resolve("node-histogram-" + n + ".txt"));
         }
-        require(PacedFleet.await(() -> n - metrics.count(ONLINE), n, AT_MOST), "gateway: all dropped", metrics);
+        require(PacedFleet.await(() -> n - metrics.count(ONLINE), n, atMost), "gateway: all dropped", metrics);
+        if (!withStorm) {
+            Figures f = new Figures(n, connectSeconds, connectCpu, (heapHeld - heapBase) / (double) n,
+                    (rssHeld - rssBase) / (double) n, Double.NaN, Double.NaN, heapBase, heapHeld, 0, 0);
+            LOG.info("gateway figures (idle hold only) {}", f);
+            return f;
+        }
         double cpu1 = ProcessStats.cpuSeconds(node.pid());
         long tlsFailedBefore = metrics.count(TLS_FAILED);
+        long refusedBefore = metrics.count(QUEUE_FULL);
         long stormStart = System.nanoTime();
         double stormSeconds;
         try (PacedFleet storm = new PacedFleet(clientContext(ca), target)) {
             storm.start(devices, n);
-            require(PacedFleet.await(() -> metrics.count(ONLINE), n, AT_MOST), "storm: " + n + " online", metrics);
+            require(PacedFleet.await(() -> metrics.count(ONLINE), n, atMost), "storm: " + n + " online", metrics);
             stormSeconds = (System.nanoTime() - stormStart) / 1e9;
         }
         double stormCpu = ProcessStats.cpuSeconds(node.pid()) - cpu1;
         long stormFailures = metrics.count(TLS_FAILED) - tlsFailedBefore;
-        PacedFleet.await(() -> n - metrics.count(ONLINE), n, AT_MOST);
+        long stormRefused = Math.max(0, metrics.count(QUEUE_FULL)) - Math.max(0, refusedBefore);
+        PacedFleet.await(() -> n - metrics.count(ONLINE), n, atMost);
         Figures f = new Figures(n, connectSeconds, connectCpu, (heapHeld - heapBase) / (double) n,
-                (rssHeld - rssBase) / (double) n, stormSeconds, stormCpu, heapBase, stormFailures);
+                (rssHeld - rssBase) / (double) n, stormSeconds, stormCpu, heapBase, heapHeld, stormFailures, stormRefused);
         LOG.info("gateway figures {}", f);
         return f;
     }
@@ -186,7 +219,7 @@ final class CiraScenario {
             }
             double stormCpu = ProcessStats.cpuSeconds(server.pid()) - cpu1;
             Figures f = new Figures(n, connectSeconds, connectCpu, (heapHeld - heapBase) / (double) n,
-                    (rssHeld - rssBase) / (double) n, stormSeconds, stormCpu, heapBase, stormFailures);
+                    (rssHeld - rssBase) / (double) n, stormSeconds, stormCpu, heapBase, heapHeld, stormFailures, 0);
             LOG.info("bare TLS figures {}", f);
             return f;
         } catch (InterruptedException e) {
@@ -203,9 +236,15 @@ final class CiraScenario {
                 f.devices(), heap25k, storm10k);
     }
 
+    /** Five minutes, or more for a fleet that takes longer to log in at 50 a second. */
+    private static Duration atMost(int n) {
+        Duration byCount = Duration.ofSeconds(n / 50);
+        return byCount.compareTo(AT_MOST) > 0 ? byCount : AT_MOST;
+    }
+
     private static void require(boolean ok, String what, NodeMetrics metrics) {
         if (!ok) {
-            throw new IllegalStateException(what + " not reached within " + AT_MOST + " (online now: " + metrics.count(ONLINE) + ")");
+            throw new IllegalStateException(what + " not reached in time (online now: " + metrics.count(ONLINE) + ")");
         }
     }
 
@@ -215,8 +254,16 @@ final class CiraScenario {
      * against the JDK provider, which flattered the gateway's JDK figures.
      */
     private static SslContext clientContext(X509Certificate ca) {
-        return new FullHandshakeContext(TlsContexts.clientContext(ca, TlsPolicy.CIRA, Optional.empty()));
+        return new FullHandshakeContext(TlsContexts.clientContext(ca, TlsPolicy.CIRA, Optional.empty(), CLIENT_TLS));
     }
+
+    /**
+     * The simulated machines' TLS: the JDK's by default; {@code AMTBUS_BENCH_CLIENT_TLS=openssl} takes BoringSSL, so
+     * the load generator, which shares the 2 cores with the node, spends less of them on P-384 verification and ECDHE.
+     */
+    static final io.netty.handler.ssl.SslProvider CLIENT_TLS =
+            "openssl".equalsIgnoreCase(System.getenv("AMTBUS_BENCH_CLIENT_TLS"))
+                    ? io.netty.handler.ssl.SslProvider.OPENSSL : io.netty.handler.ssl.SslProvider.JDK;
 
     static X509Certificate certificate(Path file) {
         try (InputStream in = Files.newInputStream(file)) {

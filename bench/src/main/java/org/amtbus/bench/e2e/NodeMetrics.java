@@ -32,8 +32,14 @@ final class NodeMetrics {
     }
 
     static double valueIn(String text, String name) {
+        String label = "";
+        int brace = name.indexOf('{');
+        if (brace > 0) { // name{label="value"}: the first sample of that name carrying that label
+            label = name.substring(brace + 1, name.length() - 1);
+            name = name.substring(0, brace);
+        }
         for (String line : text.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+            if ((line.startsWith(name + " ") && label.isEmpty()) || (line.startsWith(name + "{") && line.contains(label))) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }

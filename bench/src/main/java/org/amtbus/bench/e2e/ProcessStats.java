@@ -75,6 +75,16 @@ final class ProcessStats {
         return heapUsedKib(run(List.of(jcmd, Long.toString(pid), "GC.heap_info")));
     }
 
+    /** Writes the node's live-object histogram (jcmd GC.class_histogram, which runs a full GC first) to {@code file}. */
+    static void classHistogram(Path javaHome, long pid, Path file) {
+        String out = run(List.of(javaHome.resolve("bin/jcmd").toString(), Long.toString(pid), "GC.class_histogram"));
+        try {
+            java.nio.file.Files.writeString(file, out);
+        } catch (IOException e) {
+            // a missing histogram only loses a diagnostic
+        }
+    }
+
     static long heapUsedKib(String heapInfo) {
         Matcher g1 = HEAP_USED.matcher(heapInfo);
         if (g1.find()) {

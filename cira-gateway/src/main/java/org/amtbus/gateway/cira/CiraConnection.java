@@ -145,6 +145,7 @@ final class CiraConnection extends SimpleChannelInboundHandler<ApfMessage> imple
         if (!ctx.channel().isActive()) {
             return;
         }
+        LoginAdmission.loginDone(ctx.channel()); // the verdict ends the login: the next waiting connection may start
         boolean accepted = result.verdict() == DeviceAuthenticator.Verdict.ACCEPTED;
         if (accepted) {
             device = result.device().orElseThrow();

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The CIRA listener: TLS (the {@code CIRA} policy: TLS 1.3, and 1.2 with ECDHE and AEAD suites for older
  * firmware), then APF. A connection that sends nothing for {@code idleTimeout} is closed (MPS and
  * MeshCentral use 90 s; we ask devices for a 30 s keep-alive). TCP_NODELAY is on: APF exchanges are small
- * request/response messages.
+ * request/response messages. Logins are admitted a bounded number at a time ({@link LoginAdmission}): in a
+ * reconnect storm the rest wait before TLS instead of all handshaking at once and timing out.
  */
 public final class CiraServer implements AutoCloseable {
 
@@ -40,11 +41,34 @@ public final class CiraServer implements AutoCloseable {
      * @param authTimeout      the device must have logged in this long after connecting
      * @param maxConnections   connections held at once; more are closed before TLS
      * @param maxPerAddress    connections from one source address (a site's NAT may hold many machines)
+     * @param maxConcurrentLogins connections logging in (TLS, APF, password check) at once; more wait their turn
+     *                         before TLS ({@link LoginAdmission})
+     * @param maxWaitingLogins connections waiting for their turn; more are closed at once
+     * @param loginQueueWait   a connection that waited this long is closed instead of let in (its device gives up soon)
      */
     public record Limits(Duration idleTimeout, Duration handshakeTimeout, Duration authTimeout, int maxConnections,
-                         int maxPerAddress, int backlog) {
+                         int maxPerAddress, int backlog, int maxConcurrentLogins, int maxWaitingLogins,
+                         Duration loginQueueWait) {
+        /** Logins at once by default: 16 per core, at least 64 (a login waits on the network and the secret store). */
+        public static final int DEFAULT_CONCURRENT_LOGINS = Math.max(64, 16 * Runtime.getRuntime().availableProcessors());
+        public static final int DEFAULT_WAITING_LOGINS = 10_000;
+        public static final Duration DEFAULT_LOGIN_QUEUE_WAIT = Duration.ofSeconds(5);
+
+        /** The limits with the default login admission. */
+        public Limits(Duration idleTimeout, Duration handshakeTimeout, Duration authTimeout, int maxConnections,
+                      int maxPerAddress, int backlog) {
+            this(idleTimeout, handshakeTimeout, authTimeout, maxConnections, maxPerAddress, backlog,
+                    DEFAULT_CONCURRENT_LOGINS, DEFAULT_WAITING_LOGINS, DEFAULT_LOGIN_QUEUE_WAIT);
+        }
+
         public static Limits defaults() {
             return new Limits(Duration.ofSeconds(90), Duration.ofSeconds(10), Duration.ofSeconds(30), 50_000, 1_000, 4096);
+        }
+
+        /** The same limits with another login admission. */
+        public Limits withLoginAdmission(int concurrent, int waiting, Duration wait) {
+            return new Limits(idleTimeout, handshakeTimeout, authTimeout, maxConnections, maxPerAddress, backlog,
+                    concurrent, waiting, wait);
         }
     }
 
@@ -70,6 +94,17 @@ public final class CiraServer implements AutoCloseable {
         Objects.requireNonNull(tls);
         Objects.requireNonNull(services);
         ConnectionLimiter limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxPerAddress(), services.metrics());
+        LoginAdmission admission = new LoginAdmission(limits.maxConcurrentLogins(), limits.maxWaitingLogins(),
+                limits.loginQueueWait(), services.metrics(), ch -> {
+                    var sslHandler = tls.newHandler(ch.alloc());
+                    sslHandler.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
+                    ch.pipeline()
+                            .addLast("tls", sslHandler)
+                            .addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                            .addLast("apf-decoder", new ApfDecoder())
+                            .addLast("apf-encoder", ENCODER)
+                            .addLast("session", new CiraConnection(services, limits.authTimeout()));
+                });
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         try {
@@ -81,16 +116,8 @@ public final class CiraServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            var sslHandler = tls.newHandler(ch.alloc());
-                            sslHandler.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
-                            ch.pipeline()
-                                    .addLast("limits", limiter)
-                                    .addLast("tls", sslHandler)
-                                    .addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0,
-                                            TimeUnit.MILLISECONDS))
-                                    .addLast("apf-decoder", new ApfDecoder())
-                                    .addLast("apf-encoder", ENCODER)
-                                    .addLast("session", new CiraConnection(services, limits.authTimeout()));
+                            // TLS and the rest are added by the admission once it is this connection's turn to log in
+                            ch.pipeline().addLast("limits", limiter).addLast("admission", admission);
                         }
                     });
             Channel listener = bootstrap.bind(address).syncUninterruptibly().channel();

@@ -1,5 +1,9 @@
 package org.amtbus.platform.device;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.amtbus.platform.secret.Secret;
 import org.amtbus.platform.secret.SecretName;
@@ -41,6 +45,22 @@ public final class DeviceSecrets {
 
     public void put(DeviceGuid guid, Kind kind, Secret value) {
         store.put(name(guid, kind), value);
+    }
+
+    /** Stores many devices' secrets at once, named with {@link #name}: one write of the store for all of them. */
+    public void putAll(Map<SecretName, Secret> values) {
+        store.putAll(values);
+    }
+
+    /** Removes every secret of these devices at once; the number removed. */
+    public int deleteAll(Collection<DeviceGuid> guids) {
+        List<SecretName> names = new ArrayList<>(guids.size() * Kind.values().length);
+        for (DeviceGuid guid : guids) {
+            for (Kind kind : Kind.values()) {
+                names.add(name(guid, kind));
+            }
+        }
+        return store.deleteAll(names);
     }
 
     /** Removes every secret of the device; the number removed. */

@@ -43,12 +43,11 @@ public final class KafkaClients {
      */
     static final int LINGER_MS = 1;
     /**
-     * How long a producer of records nobody waits for (the audit trail) fills a batch. Every command makes two
-     * audit events; with {@link #LINGER_MS} nearly each went to the broker as its own produce request, and a
-     * produce request costs the embedded broker about as much CPU as the command's own hops. 20 ms lets a
-     * second's events share a few dozen requests and delays an audit event by no more than that.
+     * The tick of {@link #bulkProducer}: short enough that an audit event or a presence change is still prompt.
+     * Every command makes two audit events; with {@link #LINGER_MS} nearly each went to the broker as its own
+     * produce request, which cost the embedded broker about as much CPU as the command's own hops.
      */
-    static final int TRAIL_LINGER_MS = 20;
+    static final int BULK_LINGER_MS = 20;
     /** The most the idempotent producer allows while still keeping order across retries. */
     static final int MAX_IN_FLIGHT_REQUESTS = 5;
     /**
@@ -93,16 +92,17 @@ public final class KafkaClients {
     }
 
     /**
-     * As {@link #producer}, for a stream nobody waits on record by record (the audit trail): the same guarantees,
-     * but batches wait up to {@link #TRAIL_LINGER_MS} to fill, for fewer produce requests.
+     * A producer for records nobody waits on interactively (audit events, presence): it gathers what is sent within
+     * {@link #BULK_LINGER_MS} into one request. In a reconnect storm that turns one broker request per record, and
+     * one wake-up of every consumer of the topic, into one per tick; each record is still sent and delivered.
      */
-    public Producer<String, byte[]> trailProducer(String purpose) {
-        return new KafkaProducer<>(trailProducerProperties(purpose), new StringSerializer(), new ByteArraySerializer());
+    public Producer<String, byte[]> bulkProducer(String purpose) {
+        return new KafkaProducer<>(bulkProducerProperties(purpose), new StringSerializer(), new ByteArraySerializer());
     }
 
-    Map<String, Object> trailProducerProperties(String purpose) {
+    Map<String, Object> bulkProducerProperties(String purpose) {
         Map<String, Object> p = producerProperties(purpose);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, TRAIL_LINGER_MS);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, BULK_LINGER_MS);
         return p;
     }
 

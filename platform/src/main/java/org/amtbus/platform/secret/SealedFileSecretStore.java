@@ -11,6 +11,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,6 +136,40 @@ public final class SealedFileSecretStore implements SecretStore {
         }
     }
 
+    /** Seals every value, then writes them all under one lock with one rewrite of the file: all or none land. */
+    @Override
+    public synchronized void putAll(Map<SecretName, Secret> values) {
+        requireOpen();
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (Map.Entry<SecretName, Secret> e : values.entrySet()) {
+            byte[] plain = e.getValue().revealBytes();
+            try {
+                entries.put(e.getKey().value(), seal(e.getKey(), plain));
+            } finally {
+                Arrays.fill(plain, (byte) 0);
+            }
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        try {
+            locked(() -> {
+                reload();
+                Map<String, String> before = new TreeMap<>(sealed);
+                sealed.putAll(entries);
+                try {
+                    persist();
+                } catch (IOException | RuntimeException e) {
+                    sealed.clear();
+                    sealed.putAll(before);
+                    throw e;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("secret store " + storeFile + ": could not write " + entries.size() + " secrets", e);
+        }
+    }
+
     @Override
     public synchronized Optional<Secret> get(SecretName name) {
         requireOpen();
@@ -164,6 +200,28 @@ public final class SealedFileSecretStore implements SecretStore {
             });
         } catch (IOException e) {
             throw new UncheckedIOException("secret store " + storeFile + ": could not delete " + name, e);
+        }
+        return removed[0];
+    }
+
+    @Override
+    public synchronized int deleteAll(Collection<SecretName> names) {
+        requireOpen();
+        int[] removed = new int[1];
+        try {
+            locked(() -> {
+                reload();
+                for (SecretName name : names) {
+                    if (sealed.remove(name.value()) != null) {
+                        removed[0]++;
+                    }
+                }
+                if (removed[0] > 0) {
+                    persist();
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("secret store " + storeFile + ": could not delete " + names.size() + " secrets", e);
         }
         return removed[0];
     }

@@ -1,6 +1,8 @@
 package org.amtbus.platform.secret;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,10 +16,30 @@ public interface SecretStore extends AutoCloseable {
     /** Creates or replaces a secret. */
     void put(SecretName name, Secret value);
 
+    /**
+     * Creates or replaces many secrets. A store that rewrites itself per write (the sealed file) does it once
+     * for all of them, so registering a fleet is linear instead of quadratic. Not atomic across entries
+     * unless the implementation says so.
+     */
+    default void putAll(Map<SecretName, Secret> values) {
+        values.forEach(this::put);
+    }
+
     Optional<Secret> get(SecretName name);
 
     /** Removes a secret; false when there was none. */
     boolean delete(SecretName name);
+
+    /** Removes many secrets (one rewrite where the store rewrites itself per write); how many there were. */
+    default int deleteAll(Collection<SecretName> names) {
+        int removed = 0;
+        for (SecretName name : names) {
+            if (delete(name)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
 
     /** Names under a prefix such as {@code devices/}, sorted. */
     List<SecretName> list(String prefix);

@@ -75,9 +75,15 @@ public final class TlsContexts {
 
     /** A client context that trusts only {@code trustAnchor}, optionally presenting a client certificate. */
     public static SslContext clientContext(X509Certificate trustAnchor, TlsPolicy policy, Optional<IssuedCertificate> identity) {
+        return clientContext(trustAnchor, policy, identity, SslProvider.JDK);
+    }
+
+    /** The same on {@code provider} (simulated fleets use BoringSSL so the load generator costs less CPU). */
+    public static SslContext clientContext(X509Certificate trustAnchor, TlsPolicy policy, Optional<IssuedCertificate> identity,
+                                           SslProvider provider) {
         try {
             SslContextBuilder builder = SslContextBuilder.forClient()
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(provider)
                     .protocols(policy.protocols())
                     .ciphers(policy.cipherSuites())
                     .trustManager(trustAnchor);

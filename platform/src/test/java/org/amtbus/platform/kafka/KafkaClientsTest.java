@@ -21,18 +21,12 @@ class KafkaClientsTest {
     }
 
     @Test
-    void trailProducerKeepsTheGuaranteesAndOnlyWaitsLongerToFillABatch() {
-        Map<String, Object> trail = clients.trailProducerProperties("audit");
-        Map<String, Object> plain = clients.producerProperties("audit");
-        assertThat(trail).containsEntry("acks", "all")
+    void aBulkProducerIsAsSafeAndGathersRecordsPerTick() {
+        Map<String, Object> p = clients.bulkProducerProperties("audit");
+        assertThat(p).containsEntry("acks", "all")
                 .containsEntry("enable.idempotence", true)
-                .containsEntry("linger.ms", KafkaClients.TRAIL_LINGER_MS);
-        assertThat(KafkaClients.TRAIL_LINGER_MS).isGreaterThan(KafkaClients.LINGER_MS);
-        trail.remove("linger.ms");
-        trail.remove("client.id");
-        plain.remove("linger.ms");
-        plain.remove("client.id");
-        assertThat(trail).isEqualTo(plain);
+                .containsEntry("linger.ms", KafkaClients.BULK_LINGER_MS);
+        assertThat(KafkaClients.BULK_LINGER_MS).isGreaterThan(KafkaClients.LINGER_MS);
     }
 
     @Test

@@ -140,4 +140,57 @@ class SealedFileSecretStoreTest {
         assertThat(s.toString()).isEqualTo("[hidden]");
         assertThat(String.valueOf(s)).doesNotContain(new String(s.revealChars()));
     }
+
+    @Test
+    void putAllWritesManySecretsAtOnceKeepingWhatAnotherWriterAdded() throws Exception {
+        java.util.Map<SecretName, Secret> batch = new java.util.LinkedHashMap<>();
+        List<byte[]> plain = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            Secret s = Passwords.amtPassword();
+            plain.add(s.revealBytes());
+            batch.put(new SecretName("devices/d" + i + "/cira-password"), s);
+        }
+        try (SealedFileSecretStore store = SealedFileSecretStore.open(dir);
+             SealedFileSecretStore other = SealedFileSecretStore.open(dir)) {
+            // given another writer (the amtbus secret command, say) stored a secret this instance has not read yet
+            Secret theirs = Passwords.amtPassword();
+            other.put(ADMIN, theirs);
+
+            // when
+            store.putAll(batch);
+
+            // then every secret of the batch opens, under its own name, and the other writer's secret survived
+            assertThat(store.list("devices/d")).hasSize(2_000);
+            batch.forEach((name, value) -> assertThat(other.get(name)).hasValueSatisfying(s -> assertThat(s.matches(value)).isTrue()));
+            assertThat(store.get(ADMIN)).hasValueSatisfying(s -> assertThat(s.matches(theirs)).isTrue());
+
+            // and deleteAll removes exactly the named ones, counting only those that were there
+            List<SecretName> gone = List.of(new SecretName("devices/d0/cira-password"), new SecretName("devices/d1/cira-password"),
+                    new SecretName("devices/none/cira-password"));
+            assertThat(store.deleteAll(gone)).isEqualTo(2);
+            assertThat(other.list("devices/d")).hasSize(1_998);
+            assertThat(other.get(ADMIN)).isPresent();
+        }
+        // and nothing of it is plaintext on disk, and it all opens after a restart
+        String file = Files.readString(dir.resolve(SealedFileSecretStore.STORE_FILE), StandardCharsets.ISO_8859_1);
+        for (byte[] v : plain) {
+            assertThat(file).doesNotContain(new String(v, StandardCharsets.ISO_8859_1));
+        }
+        try (SealedFileSecretStore reopened = SealedFileSecretStore.open(dir)) {
+            assertThat(reopened.list("devices/d")).hasSize(1_998);
+        }
+    }
+
+    @Test
+    void putAllOfAFleetIsLinearNotOneRewritePerSecret() {
+        // one rewrite for the lot: 20,000 secrets one by one would rewrite a growing file 20,000 times (minutes)
+        java.util.Map<SecretName, Secret> batch = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            batch.put(new SecretName("devices/d" + i + "/cira-password"), Passwords.amtPassword());
+        }
+        try (SealedFileSecretStore store = SealedFileSecretStore.open(dir)) {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> store.putAll(batch));
+            assertThat(store.list("devices/")).hasSize(20_000);
+        }
+    }
 }
