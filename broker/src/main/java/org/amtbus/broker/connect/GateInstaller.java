@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.amtbus.broker.intake.IntakeGates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * ({@code Server.acceptor}, {@code NewNettyAcceptor.bossGroup}) to find its listening channels, and from there
  * uses only public Netty API: a handler in each listening channel's pipeline sees every accepted channel
  * before it is registered and adds a one-shot installer, which, once Moquette's initializer has built the
- * pipeline, inserts the gate before the handler Moquette names {@value #MOQUETTE_HANDLER}. See
- * docs/decisions/0005-connect-gate.md.
+ * pipeline, inserts the gate before the handler Moquette names {@value #MOQUETTE_HANDLER}, and after it the
+ * {@link org.amtbus.broker.intake.IntakeGates intake gate} that holds input while Moquette's session queues are
+ * full. See docs/decisions/0005-connect-gate.md.
  *
  * <p>Invariants: {@link #install} fails (and the broker does not start) when Moquette's internals do not look
  * as expected or a listener cannot be found; a connection whose pipeline has no {@value #MOQUETTE_HANDLER}
@@ -43,15 +45,18 @@ public final class GateInstaller {
     /** The name Moquette gives its MQTT handler in every pipeline (NewNettyAcceptor.configureMQTTPipeline). */
     static final String MOQUETTE_HANDLER = "handler";
     static final String GATE = "amtbus-connect-gate";
+    static final String INTAKE = "amtbus-intake-gate";
     private static final String ACCEPT_HOOK = "amtbus-accept-hook";
     private static final String INSTALLER = "amtbus-gate-installer";
     /** Listing a boss loop's channels is one task on an idle loop. */
     private static final Duration LIST_WAIT = Duration.ofSeconds(5);
 
     private final ConnectGates gates;
+    private final IntakeGates intake;
 
-    public GateInstaller(ConnectGates gates) {
+    public GateInstaller(ConnectGates gates, IntakeGates intake) {
         this.gates = Objects.requireNonNull(gates);
+        this.intake = Objects.requireNonNull(intake);
     }
 
     /**
@@ -146,6 +151,7 @@ public final class GateInstaller {
                 return;
             }
             ctx.pipeline().addBefore(MOQUETTE_HANDLER, GATE, gates.newGate());
+            ctx.pipeline().addBefore(MOQUETTE_HANDLER, INTAKE, intake.newGate());
             ctx.fireChannelRegistered();
             ctx.pipeline().remove(this);
         }
