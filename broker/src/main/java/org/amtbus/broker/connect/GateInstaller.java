@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.SingleThreadEventLoop;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.reflect.Field;
 import java.time.Duration;
@@ -46,6 +47,13 @@ public final class GateInstaller {
     static final String MOQUETTE_HANDLER = "handler";
     static final String GATE = "amtbus-connect-gate";
     static final String INTAKE = "amtbus-intake-gate";
+    static final String FLUSH = "amtbus-flush-consolidation";
+    /**
+     * Moquette flushes after every packet it writes (a TLS record and a syscall each); a PUBACK or a delivery
+     * written while the loop has more such writes queued is flushed with them instead. Bounded: a flush is
+     * forced at least every this many.
+     */
+    private static final int FLUSH_AFTER = 64;
     private static final String ACCEPT_HOOK = "amtbus-accept-hook";
     private static final String INSTALLER = "amtbus-gate-installer";
     /** Listing a boss loop's channels is one task on an idle loop. */
@@ -150,6 +158,8 @@ public final class GateInstaller {
                 ctx.close();
                 return;
             }
+            // the consolidation sees every read (also those the intake gate holds), so it flushes at read complete
+            ctx.pipeline().addBefore(MOQUETTE_HANDLER, FLUSH, new FlushConsolidationHandler(FLUSH_AFTER, true));
             ctx.pipeline().addBefore(MOQUETTE_HANDLER, GATE, gates.newGate());
             ctx.pipeline().addBefore(MOQUETTE_HANDLER, INTAKE, intake.newGate());
             ctx.fireChannelRegistered();
