@@ -45,6 +45,8 @@ public final class GateInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(GateInstaller.class);
     /** The name Moquette gives its MQTT handler in every pipeline (NewNettyAcceptor.configureMQTTPipeline). */
     static final String MOQUETTE_HANDLER = "handler";
+    /** Moquette's per-packet logger (NewNettyAcceptor.configureMQTTPipeline), removed: see {@link Installer}. */
+    static final String MOQUETTE_PACKET_LOGGER = "messageLogger";
     static final String GATE = "amtbus-connect-gate";
     static final String INTAKE = "amtbus-intake-gate";
     static final String FLUSH = "amtbus-flush-consolidation";
@@ -157,6 +159,11 @@ public final class GateInstaller {
                 ctx.pipeline().remove(this);
                 ctx.close();
                 return;
+            }
+            // Moquette's packet logger logs at INFO/DEBUG only (we run io.moquette at WARN) but sets three MDC entries
+            // and formats the channel on every packet read or written
+            if (ctx.pipeline().get(MOQUETTE_PACKET_LOGGER) != null) {
+                ctx.pipeline().remove(MOQUETTE_PACKET_LOGGER);
             }
             // the consolidation sees every read (also those the intake gate holds), so it flushes at read complete
             ctx.pipeline().addBefore(MOQUETTE_HANDLER, FLUSH, new FlushConsolidationHandler(FLUSH_AFTER, true));
