@@ -316,10 +316,22 @@ public final class Node implements AutoCloseable {
 
             Sessions sessions = new Sessions();
             broker = localBroker;
-            broker.start(TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty()), mqttLogin, authorizer,
+            broker.start(TlsContexts.serverContext(brokerCert, TlsPolicy.MODERN, Optional.empty(),
+                            s.broker().tlsProvider().resolve()), mqttLogin, authorizer,
                     List.of(commandBridge, sessions, agentBridge));
             started.push(broker);
             FunctionCounter.builder("amtbus.broker.logins.busy", broker, MqttBroker::busyLoginRefusals).register(registry);
+            org.amtbus.broker.intake.IntakeCounters intake = broker.intakeCounters();
+            FunctionCounter.builder("amtbus.broker.intake.paused", intake,
+                    org.amtbus.broker.intake.IntakeCounters::pausedCount).register(registry);
+            FunctionCounter.builder("amtbus.broker.intake.qos0.dropped", intake,
+                    org.amtbus.broker.intake.IntakeCounters::qos0DroppedCount).register(registry);
+            FunctionCounter.builder("amtbus.broker.intake.closed", intake,
+                    org.amtbus.broker.intake.IntakeCounters::closedCount).register(registry);
+            FunctionCounter.builder("amtbus.broker.intake.internal.unrouted", intake,
+                    org.amtbus.broker.intake.IntakeCounters::internalUnroutedCount).register(registry);
+            FunctionCounter.builder("amtbus.broker.session.queue.overruns", broker, MqttBroker::sessionQueueOverruns)
+                    .register(registry);
 
             // every broker acts on every access change: forget the cached account, end sessions whose access shrank
             MqttBroker runningBroker = broker;

@@ -122,7 +122,8 @@ public record NodeSettings(Path dataDir, String nodeId, BrokerConfig broker, Dat
                 defaults.dataDir(),
                 s.duration("broker.sessionExpiry", BrokerConfig.DEFAULT_SESSION_EXPIRY,
                         java.time.Duration.ofHours(1), java.time.Duration.ofDays(365)),
-                s.intIn("broker.sessionQueueSize", BrokerConfig.DEFAULT_SESSION_QUEUE_SIZE, 16, 1_000_000));
+                s.intIn("broker.sessionQueueSize", BrokerConfig.DEFAULT_SESSION_QUEUE_SIZE, BrokerConfig.MIN_SESSION_QUEUE_SIZE, 1_000_000),
+                tlsProvider(s, "broker.tlsProvider"));
         DatabaseConfig database = database(s);
         int kafkaPort = s.port("kafka.port", EmbeddedKafka.DEFAULT_PORT, true);
         Optional<KafkaConfig> externalKafka = s.raw("kafka.bootstrapServers").map(servers -> {

@@ -11,7 +11,10 @@ import org.amtbus.platform.tls.TlsProviderChoice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cira.tlsProvider}: auto by default, either provider forced, anything else refused in one line at start. */
+/**
+ * {@code cira.tlsProvider} and {@code broker.tlsProvider}: auto by default, either provider forced, anything else
+ * refused in one line at start.
+ */
 class CiraTlsProviderSettingTest {
 
     @TempDir
@@ -31,5 +34,22 @@ class CiraTlsProviderSettingTest {
         assertThatThrownBy(() -> NodeSettings.from(dir, Settings.of(Map.of("cira.tlsProvider", "conscrypt"))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("cira.tlsProvider: 'conscrypt' is not a TLS provider: use auto, openssl or jdk");
+    }
+
+    @Test
+    void theMqttListenerHasItsOwnProviderSetting() {
+        assertThat(NodeSettings.from(dir, Settings.of(Map.of())).broker().tlsProvider()).isEqualTo(TlsProviderChoice.AUTO);
+        assertThat(NodeSettings.from(dir, Settings.of(Map.of("broker.tlsProvider", "jdk"))).broker().tlsProvider())
+                .isEqualTo(TlsProviderChoice.JDK);
+        assertThatThrownBy(() -> NodeSettings.from(dir, Settings.of(Map.of("broker.tlsProvider", "rustls"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("broker.tlsProvider: 'rustls' is not a TLS provider: use auto, openssl or jdk");
+    }
+
+    @Test
+    void aSessionQueueTooSmallForTheIntakeGatesIsRefused() {
+        assertThatThrownBy(() -> NodeSettings.from(dir, Settings.of(Map.of("broker.sessionQueueSize", "16"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("broker.sessionQueueSize");
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.amtbus.platform.tls.TlsProviderChoice;
 
 /**
  * The broker's settings, validated on construction.
@@ -17,11 +18,13 @@ import java.util.Optional;
  * @param connectTimeout   how long a new connection may stay silent before CONNECT ({@code broker.connectTimeout})
  * @param dataDir          session and queue store
  * @param sessionExpiry    how long a persistent session survives its client being away ({@code broker.sessionExpiry})
- * @param sessionQueueSize QoS 1 messages queued per session before the oldest are dropped ({@code broker.sessionQueueSize})
+ * @param sessionQueueSize commands each of Moquette's session event loops (one per core) can queue
+ *                         ({@code broker.sessionQueueSize}); input is held once a queue is a third full (two cores)
+ * @param tlsProvider      BoringSSL or the JDK's TLS for the MQTT-over-TLS listener ({@code broker.tlsProvider})
  */
 public record BrokerConfig(InetAddress host, int port, InetAddress plainHost, Optional<Integer> plainPort,
                            int maxMessageBytes, Duration connectTimeout, Path dataDir, Duration sessionExpiry,
-                           int sessionQueueSize) {
+                           int sessionQueueSize, TlsProviderChoice tlsProvider) {
 
     public static final int DEFAULT_PORT = 8883;
     /** Commands are small JSON documents; 64 KiB is generous and bounds what one packet can cost us. */
@@ -32,6 +35,8 @@ public record BrokerConfig(InetAddress host, int port, InetAddress plainHost, Op
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofDays(1);
     public static final int DEFAULT_SESSION_QUEUE_SIZE = 1024;
+    /** Below this the intake gates' high mark leaves too little headroom for messages already in flight. */
+    public static final int MIN_SESSION_QUEUE_SIZE = 64;
 
     public BrokerConfig {
         Objects.requireNonNull(host, "broker.mqtt.host");
@@ -40,6 +45,7 @@ public record BrokerConfig(InetAddress host, int port, InetAddress plainHost, Op
         Objects.requireNonNull(connectTimeout, "broker.connectTimeout");
         Objects.requireNonNull(dataDir, "broker data directory");
         Objects.requireNonNull(sessionExpiry, "broker.sessionExpiry");
+        Objects.requireNonNull(tlsProvider, "broker.tlsProvider");
         requirePort(port, "broker.mqtt.port");
         plainPort.ifPresent(p -> requirePort(p, "broker.plain.port"));
         if (plainPort.isPresent() && !plainHost.isLoopbackAddress()) {
@@ -56,8 +62,8 @@ public record BrokerConfig(InetAddress host, int port, InetAddress plainHost, Op
         if (sessionExpiry.toHours() < 1) {
             throw new IllegalArgumentException("broker.sessionExpiry: must be at least 1h");
         }
-        if (sessionQueueSize < 16 || sessionQueueSize > 1_000_000) {
-            throw new IllegalArgumentException("broker.sessionQueueSize: must be 16-1000000");
+        if (sessionQueueSize < MIN_SESSION_QUEUE_SIZE || sessionQueueSize > 1_000_000) {
+            throw new IllegalArgumentException("broker.sessionQueueSize: must be " + MIN_SESSION_QUEUE_SIZE + "-1000000");
         }
     }
 
@@ -65,7 +71,7 @@ public record BrokerConfig(InetAddress host, int port, InetAddress plainHost, Op
     public static BrokerConfig defaults(Path dataDir) {
         return new BrokerConfig(anyAddress(), DEFAULT_PORT, InetAddress.getLoopbackAddress(), Optional.empty(),
                 DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_CONNECT_TIMEOUT, dataDir, DEFAULT_SESSION_EXPIRY,
-                DEFAULT_SESSION_QUEUE_SIZE);
+                DEFAULT_SESSION_QUEUE_SIZE, TlsProviderChoice.AUTO);
     }
 
 

@@ -17,6 +17,10 @@ import org.amtbus.broker.auth.MqttLogin;
 import org.amtbus.broker.auth.SessionAuthenticator;
 import org.amtbus.broker.connect.ConnectGates;
 import org.amtbus.broker.connect.GateInstaller;
+import org.amtbus.broker.intake.IntakeCounters;
+import org.amtbus.broker.intake.IntakeGates;
+import org.amtbus.broker.intake.MoquetteQueueMetrics;
+import org.amtbus.broker.intake.SessionQueueLoad;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants: the only plain-TCP listener that can exist is one explicitly enabled on a loopback
  * address ({@link BrokerConfig} refuses anything else); every connection's CONNECT is checked off the Netty
  * event loops by {@link MqttLogin} behind a {@link org.amtbus.broker.connect.ConnectGate}, and the broker
- * does not start when the gate cannot be installed.
+ * does not start when the gate cannot be installed; every connection's input waits in an
+ * {@link org.amtbus.broker.intake.IntakeGates intake gate} while Moquette's session queues are full, so that
+ * Moquette never has to drop a QoS 1 publish (it drops commands to a full queue).
  */
 public final class MqttBroker implements AutoCloseable {
 
@@ -42,8 +48,13 @@ public final class MqttBroker implements AutoCloseable {
     private static final java.time.Duration BIND_WAIT = java.time.Duration.ofSeconds(5);
     private static final java.time.Duration BIND_POLL = java.time.Duration.ofMillis(10);
 
+    /** How long an in-process publish waits for room in the session queues before trying anyway. */
+    private static final java.time.Duration INTERNAL_PUBLISH_WAIT = java.time.Duration.ofSeconds(5);
+
     private final BrokerConfig config;
     private final Server server = new Server();
+    private final SessionQueueLoad queueLoad = SessionQueueLoad.shared();
+    private final IntakeCounters intakeCounters = new IntakeCounters();
     private volatile boolean started;
     private ConnectGates gates;
 
@@ -73,19 +84,26 @@ public final class MqttBroker implements AutoCloseable {
             throw new BrokerStartException("MQTT broker failed to start: " + e.getMessage());
         }
         started = true;
+        if (!(io.moquette.logging.MetricsManager.getMetricsProvider() instanceof MoquetteQueueMetrics)) {
+            close();
+            throw new BrokerStartException("MQTT broker cannot watch its session queues: Moquette did not load "
+                    + MoquetteQueueMetrics.class.getName() + " (META-INF/services missing from the jar?)");
+        }
         if (awaitBoundTlsPort() <= 0) {
             close();
             throw new BrokerStartException("MQTT broker did not bind its TLS listener on "
                     + config.host() + ":" + config.port());
         }
         try {
-            new GateInstaller(gates).install(server, config.plainPort().isPresent() ? 2 : 1);
+            new GateInstaller(gates, new IntakeGates(queueLoad, intakeCounters))
+                    .install(server, config.plainPort().isPresent() ? 2 : 1);
         } catch (IllegalStateException e) {
             close();
             throw new BrokerStartException("MQTT broker cannot check logins off the I/O threads: " + e.getMessage());
         }
-        LOG.info("event=broker.started tlsPort={} plainPort={}", server.getSslPort(),
-                config.plainPort().map(p -> String.valueOf(server.getPort())).orElse("off"));
+        LOG.info("event=broker.started tlsPort={} plainPort={} tls={}", server.getSslPort(),
+                config.plainPort().map(p -> String.valueOf(server.getPort())).orElse("off"),
+                org.amtbus.platform.tls.TlsProviderChoice.describe(org.amtbus.platform.tls.TlsProviderChoice.providerOf(tls)));
     }
 
     /**
@@ -136,7 +154,23 @@ public final class MqttBroker implements AutoCloseable {
      * The broker takes over the message's payload buffer.
      */
     public void publishInternal(io.netty.handler.codec.mqtt.MqttPublishMessage message, String publisherId) {
+        // the bridges may block: wait for room rather than have Moquette drop the fan-out to a full queue
+        queueLoad.awaitRoom(INTERNAL_PUBLISH_WAIT);
+        int before = queueLoad.overrunsOnThisThread();
         server.internalPublish(message, publisherId);
+        if (queueLoad.overrunsOnThisThread() != before) {
+            intakeCounters.internalUnrouted();
+        }
+    }
+
+    /** What the intake gates did (pauses, QoS 0 drops, connections closed), for metrics. */
+    public IntakeCounters intakeCounters() {
+        return intakeCounters;
+    }
+
+    /** Session commands Moquette dropped because their queue was full (in this JVM), for metrics. */
+    public long sessionQueueOverruns() {
+        return queueLoad.overruns();
     }
 
     /** Disconnects a client by its client id; false when no such client is connected. */
@@ -180,6 +214,8 @@ public final class MqttBroker implements AutoCloseable {
         p.setProperty(IConfig.PERSISTENT_QUEUE_TYPE_PROPERTY_NAME, "segmented");
         p.setProperty(IConfig.PERSISTENT_CLIENT_EXPIRATION_PROPERTY_NAME, config.sessionExpiry().toHours() + "h");
         p.setProperty(IConfig.SESSION_QUEUE_SIZE, String.valueOf(config.sessionQueueSize()));
+        // our hook on the session queues (loaded by Moquette via ServiceLoader): it drives the intake gates
+        p.setProperty(IConfig.METRICS_PROVIDER_CLASS, MoquetteQueueMetrics.class.getName());
         p.setProperty(IConfig.BUFFER_FLUSH_MS_PROPERTY_NAME, "immediate");
         p.setProperty("intercept.thread_pool.size", String.valueOf(INTERCEPTOR_THREADS));
         p.setProperty("reauthorize_subscriptions_on_connect", "true");

@@ -30,7 +30,7 @@ final class MqttLoad {
 
     /** What one run delivered. */
     record Result(long sent, long received, double seconds, double messagesPerSecond, Latencies.Summary latency,
-                  boolean stalled) {
+                  boolean stalled, double brokerCpuSeconds) {
         double lossPercent() {
             return sent == 0 ? 0 : 100.0 * (sent - received) / sent;
         }
@@ -40,10 +40,21 @@ final class MqttLoad {
     private final int pairs;
     private final MqttQos qos;
 
+    private final java.util.function.DoubleSupplier brokerCpu;
+
     MqttLoad(MqttEndpoint endpoint, int pairs, MqttQos qos) {
+        this(endpoint, pairs, qos, () -> Double.NaN);
+    }
+
+    /**
+     * @param brokerCpu the broker process's CPU-seconds so far; read when the first publish starts and after the
+     *                  last delivery, so the clients' logins (Argon2id on our broker) are not counted per message
+     */
+    MqttLoad(MqttEndpoint endpoint, int pairs, MqttQos qos, java.util.function.DoubleSupplier brokerCpu) {
         this.endpoint = endpoint;
         this.pairs = pairs;
         this.qos = qos;
+        this.brokerCpu = brokerCpu;
     }
 
     /** Publishes as fast as the broker acknowledges (QoS 1) or the socket takes (QoS 0) for {@code duration}. */
@@ -82,6 +93,7 @@ final class MqttLoad {
             }
             AtomicLong sent = new AtomicLong();
             java.util.concurrent.atomic.AtomicBoolean stalled = new java.util.concurrent.atomic.AtomicBoolean();
+            double cpuAtStart = brokerCpu.getAsDouble();
             long start = System.nanoTime();
             long end = start + duration.toNanos();
             List<Thread> threads = new ArrayList<>();
@@ -104,9 +116,10 @@ final class MqttLoad {
                     quietSince = System.nanoTime();
                 }
             }
+            double cpu = brokerCpu.getAsDouble() - cpuAtStart;
             double seconds = Math.max(lastReceived.get() - start, 1) / 1e9;
             Result result = new Result(sent.get(), received.get(), seconds, received.get() / seconds, latencies.summary(),
-                    stalled.get());
+                    stalled.get(), cpu);
             LOG.info("mqtt run [target: {}, pairs: {}, qos: {}, rate: {}, sent: {}, received: {}, msgPerSec: {}, p50Ms: {}, p99Ms: {}, stalled: {}]",
                     endpoint.label(), pairs, qos.getCode(), ratePerSecond == 0 ? "max" : ratePerSecond, result.sent(),
                     result.received(), Math.round(result.messagesPerSecond()), result.latency().p50Ms(), result.latency().p99Ms(), result.stalled());

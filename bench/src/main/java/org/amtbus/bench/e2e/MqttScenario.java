@@ -119,9 +119,9 @@ final class MqttScenario {
     }
 
     private void measureOne(MqttEndpoint endpoint, long brokerPid, Case c, Measured into) {
-        MqttLoad load = new MqttLoad(endpoint, c.pairs(), c.qos());
+        MqttLoad load = new MqttLoad(endpoint, c.pairs(), c.qos(), () -> ProcessStats.cpuSeconds(brokerPid));
         try {
-            measureRuns(load, brokerPid, into);
+            measureRuns(load, into);
         } catch (IllegalStateException e) {
             LOG.warn("run failed, counted as missing [target: {}, case: {}, reason: {}]", endpoint.label(), c.label(), e.getMessage());
             into.rate().add(Double.NaN);
@@ -130,10 +130,9 @@ final class MqttScenario {
         }
     }
 
-    private void measureRuns(MqttLoad load, long brokerPid, Measured into) {
-        double cpuBefore = ProcessStats.cpuSeconds(brokerPid);
+    private void measureRuns(MqttLoad load, Measured into) {
         MqttLoad.Result saturated = load.saturate(settings.runTime());
-        double cpu = ProcessStats.cpuSeconds(brokerPid) - cpuBefore;
+        double cpu = saturated.brokerCpuSeconds(); // publishing only, not the logins
         into.rate().add(saturated.messagesPerSecond());
         into.ratePerCpu().add(cpu > 0 ? saturated.received() / cpu : Double.NaN);
         into.loss().add(saturated.lossPercent());

@@ -3,12 +3,14 @@ package org.amtbus.broker.auth;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
 import java.util.Objects;
+import org.amtbus.acl.level.AclAction;
 
 /**
  * Enforces topic levels 0-3: publish is decided on the exact topic, subscribe on the filter (allowed
  * only when the grants cover every topic it can match). Default deny: an unknown username gets nothing.
  *
- * <p>Runs on Netty I/O threads and only reads memory ({@link Principals}). Denials go to the
+ * <p>Runs on Netty I/O threads and Moquette's session loops and only reads memory ({@link Principals}, whose
+ * decision cache answers a repeated publish without walking the grants). Denials go to the
  * {@link DenialListener} (metric and audit). Moquette answers a denied subscription with a failure
  * SUBACK and drops a denied publish (MQTT 3.1.1 has no way to say why).
  */
@@ -30,7 +32,7 @@ public final class LevelAuthorizer implements IAuthorizatorPolicy {
     @Override
     public boolean canWrite(Topic topic, String user, String client) {
         String name = topic.toString();
-        boolean allowed = principals.access(user).map(a -> safely(() -> a.policy().canPublish(name))).orElse(false);
+        boolean allowed = principals.decide(user, AclAction.PUBLISH, name);
         if (!allowed) {
             listener.denied("publish", name, user, client);
         }
@@ -40,19 +42,10 @@ public final class LevelAuthorizer implements IAuthorizatorPolicy {
     @Override
     public boolean canRead(Topic topic, String user, String client) {
         String filter = topic.toString();
-        boolean allowed = principals.access(user).map(a -> safely(() -> a.policy().canSubscribe(filter))).orElse(false);
+        boolean allowed = principals.decide(user, AclAction.SUBSCRIBE, filter);
         if (!allowed) {
             listener.denied("subscribe", filter, user, client);
         }
         return allowed;
-    }
-
-    /** A malformed topic is a denial, never an exception on the I/O thread. */
-    private static boolean safely(java.util.function.BooleanSupplier decision) {
-        try {
-            return decision.getAsBoolean();
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -91,6 +91,9 @@ public final class CommandBridge extends AbstractInterceptHandler {
     }
 
     private void route(String topicName, String principal, String clientId, ByteBuf payload) {
+        if (!topicName.startsWith(MqttTopic.PREFIX)) {
+            return; // not one of ours, and cheaper to tell than by the parser's exception (every publish comes here)
+        }
         final MqttTopic topic;
         try {
             topic = MqttTopic.parse(topicName);

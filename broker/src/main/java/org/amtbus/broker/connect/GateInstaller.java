@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.SingleThreadEventLoop;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.reflect.Field;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.amtbus.broker.intake.IntakeGates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * ({@code Server.acceptor}, {@code NewNettyAcceptor.bossGroup}) to find its listening channels, and from there
  * uses only public Netty API: a handler in each listening channel's pipeline sees every accepted channel
  * before it is registered and adds a one-shot installer, which, once Moquette's initializer has built the
- * pipeline, inserts the gate before the handler Moquette names {@value #MOQUETTE_HANDLER}. See
- * docs/decisions/0005-connect-gate.md.
+ * pipeline, inserts the gate before the handler Moquette names {@value #MOQUETTE_HANDLER}, and after it the
+ * {@link org.amtbus.broker.intake.IntakeGates intake gate} that holds input while Moquette's session queues are
+ * full. See docs/decisions/0005-connect-gate.md.
  *
  * <p>Invariants: {@link #install} fails (and the broker does not start) when Moquette's internals do not look
  * as expected or a listener cannot be found; a connection whose pipeline has no {@value #MOQUETTE_HANDLER}
@@ -42,16 +45,28 @@ public final class GateInstaller {
     private static final Logger LOG = LoggerFactory.getLogger(GateInstaller.class);
     /** The name Moquette gives its MQTT handler in every pipeline (NewNettyAcceptor.configureMQTTPipeline). */
     static final String MOQUETTE_HANDLER = "handler";
+    /** Moquette's per-packet logger (NewNettyAcceptor.configureMQTTPipeline), removed: see {@link Installer}. */
+    static final String MOQUETTE_PACKET_LOGGER = "messageLogger";
     static final String GATE = "amtbus-connect-gate";
+    static final String INTAKE = "amtbus-intake-gate";
+    static final String FLUSH = "amtbus-flush-consolidation";
+    /**
+     * Moquette flushes after every packet it writes (a TLS record and a syscall each); a PUBACK or a delivery
+     * written while the loop has more such writes queued is flushed with them instead. Bounded: a flush is
+     * forced at least every this many.
+     */
+    private static final int FLUSH_AFTER = 64;
     private static final String ACCEPT_HOOK = "amtbus-accept-hook";
     private static final String INSTALLER = "amtbus-gate-installer";
     /** Listing a boss loop's channels is one task on an idle loop. */
     private static final Duration LIST_WAIT = Duration.ofSeconds(5);
 
     private final ConnectGates gates;
+    private final IntakeGates intake;
 
-    public GateInstaller(ConnectGates gates) {
+    public GateInstaller(ConnectGates gates, IntakeGates intake) {
         this.gates = Objects.requireNonNull(gates);
+        this.intake = Objects.requireNonNull(intake);
     }
 
     /**
@@ -145,7 +160,15 @@ public final class GateInstaller {
                 ctx.close();
                 return;
             }
+            // Moquette's packet logger logs at INFO/DEBUG only (we run io.moquette at WARN) but sets three MDC entries
+            // and formats the channel on every packet read or written
+            if (ctx.pipeline().get(MOQUETTE_PACKET_LOGGER) != null) {
+                ctx.pipeline().remove(MOQUETTE_PACKET_LOGGER);
+            }
+            // the consolidation sees every read (also those the intake gate holds), so it flushes at read complete
+            ctx.pipeline().addBefore(MOQUETTE_HANDLER, FLUSH, new FlushConsolidationHandler(FLUSH_AFTER, true));
             ctx.pipeline().addBefore(MOQUETTE_HANDLER, GATE, gates.newGate());
+            ctx.pipeline().addBefore(MOQUETTE_HANDLER, INTAKE, intake.newGate());
             ctx.fireChannelRegistered();
             ctx.pipeline().remove(this);
         }

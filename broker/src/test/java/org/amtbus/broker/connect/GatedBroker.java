@@ -38,7 +38,7 @@ import org.amtbus.platform.tls.TlsPolicy;
  * Test support: a real broker (Moquette over TLS 1.3 on loopback, random port) whose logins are checked by
  * {@link MqttLogin} against a real PostgreSQL, with real Argon2id, and a recording login listener.
  */
-final class GatedBroker implements AutoCloseable {
+public final class GatedBroker implements AutoCloseable {
 
     /** One login decision as the listener saw it, with the thread that decided it. */
     record Decision(String username, LoginResult result, String source, String thread) {
@@ -54,6 +54,11 @@ final class GatedBroker implements AutoCloseable {
     private final SealedFileSecretStore secrets;
 
     GatedBroker(Database database, int addressFailures, Optional<ExternalTokenVerifier> external) {
+        this(database, addressFailures, external, BrokerConfig.DEFAULT_SESSION_QUEUE_SIZE);
+    }
+
+    /** With {@code sessionQueueSize} commands per Moquette session loop ({@code broker.sessionQueueSize}). */
+    public GatedBroker(Database database, int addressFailures, Optional<ExternalTokenVerifier> external, int sessionQueueSize) {
         this.database = database;
         Path dir = TestDirectories.newTemporary("amtbus-gate-");
         this.accounts = new AccountStore(database.dataSource());
@@ -72,14 +77,15 @@ final class GatedBroker implements AutoCloseable {
         var cert = ca.issueServer("broker", List.of("localhost"), List.of(InetAddress.getLoopbackAddress()), Duration.ofDays(1));
         BrokerConfig config = new BrokerConfig(InetAddress.getLoopbackAddress(), 0, InetAddress.getLoopbackAddress(),
                 Optional.empty(), BrokerConfig.DEFAULT_MAX_MESSAGE_BYTES, BrokerConfig.DEFAULT_CONNECT_TIMEOUT,
-                dir.resolve("broker"), BrokerConfig.DEFAULT_SESSION_EXPIRY, BrokerConfig.DEFAULT_SESSION_QUEUE_SIZE);
+                dir.resolve("broker"), BrokerConfig.DEFAULT_SESSION_EXPIRY, sessionQueueSize,
+                org.amtbus.platform.tls.TlsProviderChoice.JDK);
         this.broker = new MqttBroker(config);
         broker.start(TlsContexts.serverContext(cert, TlsPolicy.MODERN, Optional.empty()), login,
                 new LevelAuthorizer(principals, (action, topic, user, client) -> { }), List.of());
     }
 
     /** Creates an account with this password (real Argon2id). */
-    void addAccount(String name, String password, boolean superuser) {
+    public void addAccount(String name, String password, boolean superuser) {
         accounts.create(new Account(new AccountName(name), Account.Kind.USER, superuser, Instant.now()),
                 hasher.hash(password.toCharArray()));
     }
@@ -93,7 +99,7 @@ final class GatedBroker implements AutoCloseable {
     }
 
     /** An MQTT 5 client over TLS 1.3 from {@code source} (any 127/8 address) to this broker. */
-    Mqtt5ClientBuilder client(String clientId, String source) {
+    public Mqtt5ClientBuilder client(String clientId, String source) {
         return MqttClient.builder().useMqttVersion5().identifier(clientId)
                 .transportConfig().serverHost("127.0.0.1").serverPort(port()).localAddress(new java.net.InetSocketAddress(source, 0))
                 .sslConfig().trustManagerFactory(trust()).protocols(List.of("TLSv1.3")).applySslConfig()
@@ -103,6 +109,11 @@ final class GatedBroker implements AutoCloseable {
     /** The decisions the listener saw for {@code username}. */
     List<Decision> decisionsOf(String username) {
         return decisions.stream().filter(d -> username.equals(d.username())).toList();
+    }
+
+    /** The broker itself (its counters). */
+    public MqttBroker broker() {
+        return broker;
     }
 
     @Override
