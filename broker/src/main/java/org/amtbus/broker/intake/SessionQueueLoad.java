@@ -60,7 +60,9 @@ public final class SessionQueueLoad {
         if (loops < 1 || capacity < 1) {
             throw new IllegalArgumentException("session queues: " + loops + " x " + capacity);
         }
-        depth = new AtomicIntegerArray(loops);
+        if (depth.length() != loops) {
+            depth = new AtomicIntegerArray(loops); // a second broker in this JVM keeps counting into the same queues
+        }
         this.capacity = capacity;
         high = Math.max(1, capacity / (loops + 1));
         low = high / 2;
