@@ -4,7 +4,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -91,8 +93,9 @@ public final class AuditSink extends ConsumerLoop {
         List<IncomingEvent> events = new ArrayList<>(records.size());
         List<ConsumerRecord<String, byte[]>> origins = new ArrayList<>(records.size());
         List<RejectedRecord> refused = new ArrayList<>();
+        Map<String, StreamId> streams = new HashMap<>(); // a poll holds a few streams: each key is checked once
         for (ConsumerRecord<String, byte[]> record : records) {
-            if (classify(record, events, refused)) {
+            if (classify(record, events, refused, streams)) {
                 origins.add(record);
             }
         }
@@ -135,18 +138,20 @@ public final class AuditSink extends ConsumerLoop {
 
     /** Adds the record to {@code events} (true) or to {@code refused} (false). */
     private boolean classify(ConsumerRecord<String, byte[]> record, List<IncomingEvent> events,
-                             List<RejectedRecord> refused) {
+                             List<RejectedRecord> refused, Map<String, StreamId> streams) {
         byte[] value = record.value();
         String key = record.key();
+        StreamId stream = key == null ? null
+                : streams.computeIfAbsent(key, k -> StreamId.isValid(k) ? new StreamId(k) : null);
         String reason;
-        if (!StreamId.isValid(key)) {
+        if (stream == null) {
             reason = "the record key is not an audit stream id (" + StreamId.PATTERN + ")";
         } else if (value == null) {
             reason = "the record has no value";
         } else {
             Validation validation = validator.validate(SchemaType.AUDIT_EVENT, value);
             if (validation instanceof Validation.Valid valid) {
-                events.add(new IncomingEvent(new StreamId(key), value, (AuditEvent) valid.payload()));
+                events.add(new IncomingEvent(stream, value, (AuditEvent) valid.payload()));
                 return true;
             }
             reason = ((Validation.Invalid) validation).errors().stream().map(FieldError::toString)
