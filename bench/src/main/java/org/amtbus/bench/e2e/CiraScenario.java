@@ -36,6 +36,7 @@ final class CiraScenario {
     private static final String ONLINE = "amtbus_cira_devices_online";
     private static final String TLS_FAILED = "amtbus_cira_tls_failed_total";
     private static final String QUEUE_FULL = "amtbus_cira_refused_total{reason=\"login_queue_full\"}";
+    private static final String QUEUE_EXPIRED = "amtbus_cira_refused_total{reason=\"login_queue_expired\"}";
     private static final Duration AT_MOST = Duration.ofMinutes(5);
     /**
      * Above this N only the idle hold is measured (heap and RSS per connection): no storm and no bare server, which
@@ -120,7 +121,7 @@ final class CiraScenario {
                 report.add(what, "RSS/conn", ours.rssPerConnectionKib(), bare.rssPerConnectionKib(), "KiB", "");
                 report.add(what, "storm", ours.stormSeconds(), bare.stormSeconds(), "s", String.format(
                         "all %d drop and redial at once, no cap: gateway until all online (failed TLS handshakes retried "
-                                + "with back-off: %d; refused while the login queue was full: %d); bare until every attempt "
+                                + "with back-off: %d; closed before TLS by the login queue, full or waited too long: %d); bare until every attempt "
                                 + "ended (%d failed, not retried); server CPU %.1f s vs %.1f s",
                         n, ours.stormFailures(), ours.stormRefused(), bare.stormFailures(), ours.stormCpuSeconds(), bare.stormCpuSeconds()));
                 report.add(what, "storm/CPU-s", n / ours.stormCpuSeconds(), n / bare.stormCpuSeconds(), "logins/server-CPU-s", "");
@@ -162,7 +163,7 @@ final class CiraScenario {
         }
         double cpu1 = ProcessStats.cpuSeconds(node.pid());
         long tlsFailedBefore = metrics.count(TLS_FAILED);
-        long refusedBefore = metrics.count(QUEUE_FULL);
+        long refusedBefore = Math.max(0, metrics.count(QUEUE_FULL)) + Math.max(0, metrics.count(QUEUE_EXPIRED));
         long stormStart = System.nanoTime();
         double stormSeconds;
         try (PacedFleet storm = new PacedFleet(clientContext(ca), target)) {
@@ -172,7 +173,7 @@ final class CiraScenario {
         }
         double stormCpu = ProcessStats.cpuSeconds(node.pid()) - cpu1;
         long stormFailures = metrics.count(TLS_FAILED) - tlsFailedBefore;
-        long stormRefused = Math.max(0, metrics.count(QUEUE_FULL)) - Math.max(0, refusedBefore);
+        long stormRefused = Math.max(0, metrics.count(QUEUE_FULL)) + Math.max(0, metrics.count(QUEUE_EXPIRED)) - refusedBefore;
         PacedFleet.await(() -> n - metrics.count(ONLINE), n, atMost);
         Figures f = new Figures(n, connectSeconds, connectCpu, (heapHeld - heapBase) / (double) n,
                 (rssHeld - rssBase) / (double) n, stormSeconds, stormCpu, heapBase, heapHeld, stormFailures, stormRefused);
