@@ -102,6 +102,49 @@ class CommandLedgerIT {
     }
 
     @Test
+    void aRoutedCommandIsOnRecordAsForwardedInTheAcceptingStatement() throws Exception {
+        // given a new command whose gateway is known, beside one whose gateway is not
+        Command routed = command();
+        Command unrouted = command();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+        CommandLedger.Forwarded route = new CommandLedger.Forwarded(routed.id(), new GatewayId("gw-7"), deadline);
+
+        // when the batch is accepted
+        Map<UUID, CommandLedger.Arrival> arrivals = ledger.acceptAll(List.of(
+                new CommandLedger.Incoming(routed, Optional.of("alice"), "test/0/1", Optional.of(route)),
+                new CommandLedger.Incoming(unrouted, Optional.of("alice"), "test/0/2")));
+
+        // then the routed one is forwarded to its gateway already, the other merely accepted
+        assertThat(arrivals.get(routed.id())).isInstanceOf(CommandLedger.Arrival.Routed.class);
+        assertThat(arrivals.get(unrouted.id())).isInstanceOf(CommandLedger.Arrival.First.class);
+        assertThat(row(routed.id(), "state || ':' || gateway_id")).isEqualTo("forwarded:gw-7");
+        assertThat(row(unrouted.id(), "state")).isEqualTo("accepted");
+
+        // and the same records read again find it forwarded (never sent twice), the accepted one first again
+        Map<UUID, CommandLedger.Arrival> again = ledger.acceptAll(List.of(
+                new CommandLedger.Incoming(routed, Optional.of("alice"), "test/0/1", Optional.of(route)),
+                new CommandLedger.Incoming(unrouted, Optional.of("alice"), "test/0/2")));
+        assertThat(again.get(routed.id())).isEqualTo(new CommandLedger.Arrival.Pending("forwarded"));
+        assertThat(again.get(unrouted.id())).isInstanceOf(CommandLedger.Arrival.First.class);
+    }
+
+    private static Command command() {
+        return new Command(UUID.randomUUID(), new TenantId("default"), DeviceGuid.of(UUID.randomUUID()),
+                CommandAction.POWER_STATE, 60, Map.of(), java.time.Instant.now());
+    }
+
+    private static String row(UUID id, String expression) throws Exception {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT " + expression + " FROM commands WHERE command_id = ?")) {
+            st.setObject(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    @Test
     void anEmptyBatchNeedsNoDatabase() {
         assertThat(ledger.decideAll(List.of())).isEmpty();
     }
