@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch's offsets are committed without waiting for the broker's answer (the next poll starts at once):
  * the commit is only sent after the batch was handled and {@link #beforeCommit} returned, so it never runs
- * ahead of the work. A commit that fails is sent again on the next idle poll; when partitions are revoked
+ * ahead of the work. After a commit fails, the next commit (the next batch's, or the next idle poll's) carries
+ * every partition's handled position; when partitions are revoked
  * (a rebalance, {@link #close}) what was handled is committed synchronously first; and a failed batch is
  * read again from the end of the last batch that was handled, not from whatever commit has landed.
  * The Kafka consumer is not thread-safe: only the loop's thread touches it, except {@code wakeup()} on
@@ -172,7 +173,9 @@ public abstract class ConsumerLoop implements AutoCloseable {
                             next.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
                         }
                         handled.putAll(next);
-                        commitAsync(next);
+                        // after a failed commit, every partition's position goes again, not only this batch's
+                        commitAsync(commitOwed ? Map.copyOf(handled) : next);
+                        commitOwed = false;
                     } else if (commitOwed) {
                         commitOwed = false;
                         commitAsync(Map.copyOf(handled));
