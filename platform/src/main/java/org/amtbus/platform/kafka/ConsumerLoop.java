@@ -28,13 +28,6 @@ import org.slf4j.LoggerFactory;
  * committed offset for gets its resolved position committed at once: the "latest" reset then happens
  * only the first time a group ever reads a partition, never again after a rebalance (a Kafka outage
  * longer than the session timeout, a member that died), which would skip what was written meanwhile.
- *
- * <p>A batch's offsets are committed without waiting for the broker's answer (the next poll starts at once):
- * the commit is only sent after the batch was handled and {@link #beforeCommit} returned, so it never runs
- * ahead of the work. After a commit fails, the next commit (the next batch's, or the next idle poll's) carries
- * every partition's handled position; when partitions are revoked
- * (a rebalance, {@link #close}) what was handled is committed synchronously first; and a failed batch is
- * read again from the end of the last batch that was handled, not from whatever commit has landed.
  * The Kafka consumer is not thread-safe: only the loop's thread touches it, except {@code wakeup()} on
  * close.
  */
@@ -51,10 +44,6 @@ public abstract class ConsumerLoop implements AutoCloseable {
     private final List<String> topics;
     private final Thread thread;
     private final CountDownLatch assigned = new CountDownLatch(1);
-    /** Where each partition stands after the last batch that was handled; the loop's thread only. */
-    private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
-    /** An asynchronous commit failed: send {@link #handled} again when the loop is idle. */
-    private boolean commitOwed;
     private volatile boolean running = true;
 
     protected ConsumerLoop(Consumer<String, byte[]> consumer, List<String> topics, String threadName) {
@@ -95,7 +84,7 @@ public abstract class ConsumerLoop implements AutoCloseable {
         consumer.subscribe(topics, new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                commitHandled(partitions);
+                // offsets are committed after every batch, nothing is pending here
             }
 
             @Override
@@ -167,18 +156,7 @@ public abstract class ConsumerLoop implements AutoCloseable {
                     if (!records.isEmpty()) {
                         handleBatch(records);
                         beforeCommit();
-                        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-                        for (TopicPartition tp : records.partitions()) {
-                            List<ConsumerRecord<String, byte[]>> part = records.records(tp);
-                            next.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
-                        }
-                        handled.putAll(next);
-                        // after a failed commit, every partition's position goes again, not only this batch's
-                        commitAsync(commitOwed ? Map.copyOf(handled) : next);
-                        commitOwed = false;
-                    } else if (commitOwed) {
-                        commitOwed = false;
-                        commitAsync(Map.copyOf(handled));
+                        consumer.commitSync();
                     }
                 } catch (WakeupException e) {
                     throw e;
@@ -200,48 +178,12 @@ public abstract class ConsumerLoop implements AutoCloseable {
         }
     }
 
-    private void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        consumer.commitAsync(offsets, (done, error) -> {
-            if (error != null) {
-                // runs on the loop's thread (inside a later poll): the next idle poll sends what was handled again
-                commitOwed = true;
-                LOG.warn("event=consumer.commit-failed thread={} retry=next-idle-poll: {}", thread.getName(), error.toString());
-            }
-        });
-    }
-
-    /** Commits, and waits for, what was handled in {@code partitions}, before they go to another member. */
-    private void commitHandled(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> mine = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            OffsetAndMetadata at = handled.remove(tp);
-            if (at != null) {
-                mine.put(tp, at);
-            }
-        }
-        if (mine.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.commitSync(mine);
-        } catch (WakeupException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // the partitions' next owner repeats what this commit would have covered, nothing is skipped
-            LOG.warn("event=consumer.revoke-commit-failed thread={} partitions={}: {}", thread.getName(), mine.size(),
-                    e.toString());
-        }
-    }
-
-    /**
-     * Goes back to the end of the last handled batch of every assigned partition, else its last committed
-     * offset, else the start.
-     */
+    /** Goes back to the last committed offset of every assigned partition (or the start, if none). */
     private void rewind() {
         var assignment = consumer.assignment();
         var committed = consumer.committed(assignment);
         for (TopicPartition tp : assignment) {
-            var offset = handled.containsKey(tp) ? handled.get(tp) : committed.get(tp);
+            var offset = committed.get(tp);
             if (offset != null) {
                 consumer.seek(tp, offset.offset());
             } else {
