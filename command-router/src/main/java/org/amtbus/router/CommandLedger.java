@@ -31,8 +31,12 @@ public final class CommandLedger {
 
     /** What the ledger knew about a command id when it arrived. */
     public sealed interface Arrival {
-        /** First time: go on. */
+        /** First time, not yet forwarded: go on (route it, or answer it). */
         record First() implements Arrival {
+        }
+
+        /** First time, and recorded as forwarded to the route the caller gave, durably: send it. */
+        record Routed() implements Arrival {
         }
 
         /** Seen before and not yet decided: its result will come, do nothing. */
@@ -62,8 +66,14 @@ public final class CommandLedger {
         this.dataSource = Objects.requireNonNull(dataSource);
     }
 
-    /** One command of a batch to accept, with the Kafka record it came from. */
-    public record Incoming(Command command, Optional<String> principal, String source) {
+    /**
+     * One command of a batch to accept, with the Kafka record it came from, and where it goes if the caller
+     * already knows (its gateway holds the device and its ttl has not passed).
+     */
+    public record Incoming(Command command, Optional<String> principal, String source, Optional<Forwarded> route) {
+        public Incoming(Command command, Optional<String> principal, String source) {
+            this(command, principal, source, Optional.empty());
+        }
     }
 
     /**
@@ -71,35 +81,48 @@ public final class CommandLedger {
      * read of the ids that were there already. The answer is by command id; an id that occurs twice in the batch
      * is {@link Arrival.First} for its first occurrence only (the caller keeps track).
      *
-     * <p>The insert commits without waiting for the disk: an accepted row lost in a crash only makes the
-     * redelivered record (its offset is not committed yet) {@link Arrival.First} again, which it would be anyway
-     * (an {@code accepted} row reads as First). Whatever the router does next with the batch ({@link #forwardedAll},
-     * {@link #decide}) waits for the disk, and PostgreSQL's log is flushed in order, so that also makes these rows
-     * durable before anything is sent.
+     * <p>A new command with a route is inserted as {@code forwarded} to it at once ({@link Arrival.Routed}), so
+     * routing a batch takes one statement instead of an insert and a later update; the insert then waits for the
+     * disk, so a command is on record as forwarded before it is sent, and a redelivered record finds it so.
+     * Without any route the insert commits without waiting for the disk: an accepted row lost in a crash only
+     * makes the redelivered record (its offset is not committed yet) {@link Arrival.First} again, which it would
+     * be anyway (an {@code accepted} row reads as First); whatever the router does next with such a command
+     * ({@link #forwardedAll}, {@link #decide}) waits for the disk, and PostgreSQL's log is flushed in order.
      */
     public Map<UUID, Arrival> acceptAll(List<Incoming> batch) {
         Map<UUID, Arrival> out = new java.util.HashMap<>();
         if (batch.isEmpty()) {
             return out;
         }
-        String insert = "INSERT INTO commands (command_id, tenant, guid, action, principal, source, state)"
-                + " SELECT * , 'accepted' FROM unnest(?::uuid[], ?::varchar[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[])"
-                + " ON CONFLICT (command_id) DO NOTHING RETURNING command_id";
+        String insert = "INSERT INTO commands (command_id, tenant, guid, action, principal, source, state, gateway_id, deadline_at)"
+                + " SELECT u.id, u.tenant, u.guid, u.action, u.principal, u.source,"
+                + " CASE WHEN u.gateway IS NULL THEN 'accepted' ELSE 'forwarded' END, u.gateway, u.deadline"
+                + " FROM unnest(?::uuid[], ?::varchar[], ?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],"
+                + " ?::timestamptz[]) AS u(id, tenant, guid, action, principal, source, gateway, deadline)"
+                + " ON CONFLICT (command_id) DO NOTHING RETURNING command_id, state";
+        boolean anyRoute = batch.stream().anyMatch(i -> i.route().isPresent());
         try (Connection c = dataSource.getConnection()) {
             Object[] ids = batch.stream().map(i -> i.command().id()).toArray();
             c.setAutoCommit(false);
             try (PreparedStatement lazy = c.prepareStatement("SET LOCAL synchronous_commit TO off");
                  PreparedStatement st = c.prepareStatement(insert)) {
-                lazy.execute();
+                if (!anyRoute) {
+                    lazy.execute();
+                }
                 st.setArray(1, c.createArrayOf("uuid", ids));
                 st.setArray(2, c.createArrayOf("varchar", batch.stream().map(i -> i.command().tenant().value()).toArray()));
                 st.setArray(3, c.createArrayOf("uuid", batch.stream().map(i -> i.command().guid().toUuid()).toArray()));
                 st.setArray(4, c.createArrayOf("varchar", batch.stream().map(i -> i.command().action().wireName()).toArray()));
                 st.setArray(5, c.createArrayOf("varchar", batch.stream().map(i -> i.principal().orElse(null)).toArray()));
                 st.setArray(6, c.createArrayOf("varchar", batch.stream().map(Incoming::source).toArray()));
+                st.setArray(7, c.createArrayOf("varchar", batch.stream()
+                        .map(i -> i.route().map(r -> r.gateway().value()).orElse(null)).toArray()));
+                st.setArray(8, c.createArrayOf("timestamptz", batch.stream()
+                        .map(i -> i.route().map(r -> Timestamp.from(r.deadline())).orElse(null)).toArray()));
                 try (ResultSet rs = st.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rs.getObject(1, UUID.class), new Arrival.First());
+                        out.put(rs.getObject(1, UUID.class),
+                                "forwarded".equals(rs.getString(2)) ? new Arrival.Routed() : new Arrival.First());
                     }
                 }
                 c.commit();

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * refuse an expired command, find the gateway holding the device and forward the command to
  * {@code amtbus.gateway.{id}} (with the broker's headers), or answer {@code offline}.
  *
- * <p>A poll's records are routed together with a fixed number of database round trips (accept the batch,
- * look up the holders, mark the batch forwarded), not three per command; within the batch each record is
- * decided in order.
+ * <p>A poll's records are routed together with a fixed number of database round trips (look up the holders,
+ * then accept the batch, recording each new routable command as forwarded in the same statement), not three per
+ * command; within the batch each record is decided in order.
  *
  * <p>Invariants: offsets are committed only after what a batch produced is durable in Kafka
  * ({@link #beforeCommit}); a command id is forwarded at most once, even across restarts and rebalances
@@ -112,20 +112,32 @@ public final class CommandRouter extends ConsumerLoop {
         if (candidates.isEmpty()) {
             return;
         }
-        java.util.Map<java.util.UUID, CommandLedger.Arrival> arrivals = ledger.acceptAll(candidates.stream()
-                .map(c -> new CommandLedger.Incoming(c.command(), c.principal(), c.source())).toList());
         java.util.Map<org.amtbus.schemas.model.DeviceGuid, Lease> holders = leases.holders(
                 candidates.stream().map(c -> c.command().guid()).toList());
+        Instant now = clock.instant();
+        java.util.Map<java.util.UUID, CommandLedger.Forwarded> routes = new java.util.HashMap<>();
+        for (Candidate c : candidates) {
+            Command command = c.command();
+            Lease holder = holders.get(command.guid());
+            if (!expired(command, now) && holder != null && holder.tenant().equals(command.tenant())) {
+                routes.putIfAbsent(command.id(), new CommandLedger.Forwarded(command.id(), holder.gatewayId(),
+                        now.plus(timing.resultDeadline())));
+            }
+        }
+        java.util.Map<java.util.UUID, CommandLedger.Arrival> arrivals = ledger.acceptAll(candidates.stream()
+                .map(c -> new CommandLedger.Incoming(c.command(), c.principal(), c.source(),
+                        java.util.Optional.ofNullable(routes.get(c.command().id())))).toList());
         java.util.Set<java.util.UUID> firstSeen = new java.util.HashSet<>();
         List<CommandLedger.Forwarded> forwarded = new java.util.ArrayList<>();
         List<ProducerRecord<String, byte[]>> sends = new java.util.ArrayList<>();
-        Instant now = clock.instant();
         for (Candidate c : candidates) {
             Command command = c.command();
             CommandLedger.Arrival arrival = arrivals.getOrDefault(command.id(), new CommandLedger.Arrival.Pending("unknown"));
-            if (arrival instanceof CommandLedger.Arrival.First && !firstSeen.add(command.id())) {
+            if ((arrival instanceof CommandLedger.Arrival.First || arrival instanceof CommandLedger.Arrival.Routed)
+                    && !firstSeen.add(command.id())) {
                 arrival = new CommandLedger.Arrival.Pending("accepted in this batch");
             }
+            boolean recordedForwarded = arrival instanceof CommandLedger.Arrival.Routed;
             switch (arrival) {
                 case CommandLedger.Arrival.Pending p -> {
                     metrics.counter("amtbus.router.duplicates").increment();
@@ -141,9 +153,11 @@ public final class CommandRouter extends ConsumerLoop {
                 }
                 case CommandLedger.Arrival.First f -> {
                 }
+                case CommandLedger.Arrival.Routed r -> {
+                }
             }
-            int ttl = command.ttlSeconds() == null ? timing.defaultTtlSeconds() : command.ttlSeconds();
-            if (now.isAfter(command.time().plusSeconds(ttl))) {
+            int ttl = ttlOf(command);
+            if (expired(command, now)) {
                 results.decideOwn(command.id(), command.tenant(), command.guid(), command.action().wireName(),
                         CommandResult.Status.EXPIRED, "the command's ttl of " + ttl + " s passed before it was routed", null,
                         c.principal());
@@ -155,7 +169,10 @@ public final class CommandRouter extends ConsumerLoop {
                         CommandResult.Status.OFFLINE, "no gateway holds the device", null, c.principal());
                 continue;
             }
-            forwarded.add(new CommandLedger.Forwarded(command.id(), holder.gatewayId(), now.plus(timing.resultDeadline())));
+            if (!recordedForwarded) {
+                // accepted earlier (a crash before it was forwarded): recorded as forwarded below, before the send
+                forwarded.add(new CommandLedger.Forwarded(command.id(), holder.gatewayId(), now.plus(timing.resultDeadline())));
+            }
             ProducerRecord<String, byte[]> out = new ProducerRecord<>(KafkaTopics.gateway(holder.gatewayId()),
                     command.guid().value(), c.record().value());
             for (Header h : c.record().headers()) {
@@ -172,6 +189,14 @@ public final class CommandRouter extends ConsumerLoop {
         ledger.forwardedAll(forwarded);
         sends.forEach(producer::send);
         metrics.counter("amtbus.router.forwarded").increment(sends.size());
+    }
+
+    private int ttlOf(Command command) {
+        return command.ttlSeconds() == null ? timing.defaultTtlSeconds() : command.ttlSeconds();
+    }
+
+    private boolean expired(Command command, Instant now) {
+        return now.isAfter(command.time().plusSeconds(ttlOf(command)));
     }
 
     private void refuse(ConsumerRecord<String, byte[]> record, CommandIntake.Decision decision) {

@@ -42,12 +42,15 @@ public final class CommandRouterRole implements AutoCloseable {
     private final CommandRouter router;
     private final GatewayResults relay;
     private final DeadlineSweeper sweeper;
+    private final TerminalResults results;
     private final Producer<String, byte[]> producer;
 
-    private CommandRouterRole(CommandRouter router, GatewayResults relay, DeadlineSweeper sweeper, Producer<String, byte[]> producer) {
+    private CommandRouterRole(CommandRouter router, GatewayResults relay, DeadlineSweeper sweeper, TerminalResults results,
+                              Producer<String, byte[]> producer) {
         this.router = router;
         this.relay = relay;
         this.sweeper = sweeper;
+        this.results = results;
         this.producer = producer;
     }
 
@@ -69,11 +72,12 @@ public final class CommandRouterRole implements AutoCloseable {
         if (!relay.awaitReady(Duration.ofSeconds(60)) || !router.awaitReady(Duration.ofSeconds(60))) {
             router.close();
             relay.close();
+            results.close();
             producer.close();
             throw new IllegalStateException("the command router's topics were not assigned within 60 s");
         }
         sweeper.start(settings.sweepPeriod());
-        return new CommandRouterRole(router, relay, sweeper, producer);
+        return new CommandRouterRole(router, relay, sweeper, results, producer);
     }
 
     @Override
@@ -81,6 +85,7 @@ public final class CommandRouterRole implements AutoCloseable {
         sweeper.close();
         router.close();
         relay.close();
+        results.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

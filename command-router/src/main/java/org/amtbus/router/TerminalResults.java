@@ -25,8 +25,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code amtbus.results}, then, after {@link #flush()}, the ledger learns they are out. Results the router
  * makes itself get an id derived from the command id and status, so a result repeated after a crash has
  * the same id and consumers can drop it. Thread-safe.
+ *
+ * <p>The "published" marks are written by a thread of their own, not by the consumer loop that flushed: they
+ * commit without waiting for the disk anyway (a lost mark only makes the sweeper publish the same result again),
+ * so the loop need not wait for their round trip before its next poll.
  */
-public final class TerminalResults {
+public final class TerminalResults implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TerminalResults.class);
+    /** Batches of marks waiting for PostgreSQL; beyond this the flushing loop writes its own marks (back-pressure). */
+    static final int MARKS_WAITING = 64;
 
     private final CommandLedger ledger;
     private final Producer<String, byte[]> producer;
@@ -34,6 +42,12 @@ public final class TerminalResults {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final ConcurrentLinkedQueue<UUID> sent = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ThreadPoolExecutor marker = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(MARKS_WAITING), r -> {
+                Thread t = new Thread(r, "router-published-marks");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
 
     public TerminalResults(CommandLedger ledger, Producer<String, byte[]> producer, AuditLog audit, MeterRegistry metrics,
                            Clock clock) {
@@ -118,13 +132,47 @@ public final class TerminalResults {
         }
     }
 
-    /** Waits until everything published so far is durable in Kafka, then records it in the ledger. */
+    /**
+     * Waits until everything published so far is durable in Kafka, then has it recorded in the ledger (on the
+     * marks' thread; see the class comment).
+     */
     public void flush() {
         List<UUID> batch = new ArrayList<>();
         for (UUID id; (id = sent.peek()) != null && batch.size() < 10_000; ) {
             batch.add(sent.poll());
         }
         producer.flush();
-        ledger.published(batch);
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            marker.execute(() -> mark(batch));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: the sweeper publishes these again after a restart, with the same result ids
+            LOG.info("event=router.published-marks-skipped count={} reason=closing", batch.size());
+        }
+    }
+
+    private void mark(List<UUID> batch) {
+        try {
+            ledger.published(batch);
+        } catch (RuntimeException e) {
+            metrics.counter("amtbus.router.published-marks.failed").increment();
+            LOG.warn("event=router.published-marks-failed count={} consequence=sweeper-republishes: {}", batch.size(),
+                    e.toString());
+        }
+    }
+
+    /** Writes the marks still waiting (for up to 5 s); call after the loops that flush have stopped. */
+    @Override
+    public void close() {
+        marker.shutdown();
+        try {
+            if (!marker.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                marker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -15,6 +15,8 @@ import org.amtbus.platform.db.Database;
 import org.amtbus.platform.testing.SharedPostgres;
 import org.amtbus.schemas.model.Command;
 import org.amtbus.schemas.model.CommandAction;
+import org.amtbus.schemas.model.CommandResult;
+import org.amtbus.schemas.model.GatewayId;
 import org.amtbus.schemas.model.DeviceGuid;
 import org.amtbus.schemas.model.TenantId;
 import org.junit.jupiter.api.AfterAll;
@@ -69,6 +71,77 @@ class CommandLedgerIT {
         // when the same records come again (a redelivery after a crash before the offset commit)
         // then none of them is decided a second time, so nothing is published twice
         assertThat(ledger.decideAll(batch)).isEmpty();
+    }
+
+    @Test
+    void aFlushMarksItsResultsPublishedWithoutWaitingForTheMarks() throws Exception {
+        org.amtbus.platform.kafka.KafkaClients kafka = org.amtbus.platform.testing.SharedKafka.clients();
+        try (org.apache.kafka.clients.producer.Producer<String, byte[]> producer = kafka.producer("ledger-it");
+             org.amtbus.platform.audit.AuditLog audit = new org.amtbus.platform.audit.AuditLog(producer,
+                     java.time.Clock.systemUTC(), "ledger-it");
+             TerminalResults results = new TerminalResults(ledger, producer, audit,
+                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC())) {
+            // given a gateway's result that was decided and sent, but not flushed yet
+            UUID id = accepted();
+            CommandResult reported = new CommandResult(UUID.randomUUID(), id, new TenantId("default"),
+                    DeviceGuid.of(UUID.randomUUID()), CommandResult.Status.SUCCEEDED, null, null, Map.of(),
+                    new GatewayId("gw-1"), java.time.Instant.now());
+            assertThat(results.decideReportedAll(List.of(reported), "reported")).containsExactly(reported);
+            assertThat(unpublished()).contains(id);
+
+            // when the loop flushes
+            results.flush();
+
+            // then the ledger learns it is out (on the marks' own thread), and the sweeper will not publish it again
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !unpublished().contains(id));
+        }
+    }
+
+    private static List<UUID> unpublished() {
+        return ledger.unpublished(java.time.Duration.ZERO, 10_000).stream().map(CommandLedger.Unpublished::commandId).toList();
+    }
+
+    @Test
+    void aRoutedCommandIsOnRecordAsForwardedInTheAcceptingStatement() throws Exception {
+        // given a new command whose gateway is known, beside one whose gateway is not
+        Command routed = command();
+        Command unrouted = command();
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+        CommandLedger.Forwarded route = new CommandLedger.Forwarded(routed.id(), new GatewayId("gw-7"), deadline);
+
+        // when the batch is accepted
+        Map<UUID, CommandLedger.Arrival> arrivals = ledger.acceptAll(List.of(
+                new CommandLedger.Incoming(routed, Optional.of("alice"), "test/0/1", Optional.of(route)),
+                new CommandLedger.Incoming(unrouted, Optional.of("alice"), "test/0/2")));
+
+        // then the routed one is forwarded to its gateway already, the other merely accepted
+        assertThat(arrivals.get(routed.id())).isInstanceOf(CommandLedger.Arrival.Routed.class);
+        assertThat(arrivals.get(unrouted.id())).isInstanceOf(CommandLedger.Arrival.First.class);
+        assertThat(row(routed.id(), "state || ':' || gateway_id")).isEqualTo("forwarded:gw-7");
+        assertThat(row(unrouted.id(), "state")).isEqualTo("accepted");
+
+        // and the same records read again find it forwarded (never sent twice), the accepted one first again
+        Map<UUID, CommandLedger.Arrival> again = ledger.acceptAll(List.of(
+                new CommandLedger.Incoming(routed, Optional.of("alice"), "test/0/1", Optional.of(route)),
+                new CommandLedger.Incoming(unrouted, Optional.of("alice"), "test/0/2")));
+        assertThat(again.get(routed.id())).isEqualTo(new CommandLedger.Arrival.Pending("forwarded"));
+        assertThat(again.get(unrouted.id())).isInstanceOf(CommandLedger.Arrival.First.class);
+    }
+
+    private static Command command() {
+        return new Command(UUID.randomUUID(), new TenantId("default"), DeviceGuid.of(UUID.randomUUID()),
+                CommandAction.POWER_STATE, 60, Map.of(), java.time.Instant.now());
+    }
+
+    private static String row(UUID id, String expression) throws Exception {
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement st = c.prepareStatement("SELECT " + expression + " FROM commands WHERE command_id = ?")) {
+            st.setObject(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getString(1);
+            }
+        }
     }
 
     @Test

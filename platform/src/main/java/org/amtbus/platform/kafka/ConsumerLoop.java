@@ -32,12 +32,6 @@ import org.slf4j.LoggerFactory;
  * committed offset for gets its resolved position committed at once: the "latest" reset then happens
  * only the first time a group ever reads a partition, never again after a rebalance (a Kafka outage
  * longer than the session timeout, a member that died), which would skip what was written meanwhile.
- *
- * <p>A batch's offsets are committed without waiting for the broker's answer (the next poll starts at once):
- * the commit is only sent after the batch was handled and {@link #beforeCommit} returned, so it never runs
- * ahead of the work. A commit that fails is sent again on the next idle poll; when partitions are revoked
- * (a rebalance, {@link #close}) what was handled is committed synchronously first; and a failed batch is
- * read again from the end of the last batch that was handled, not from whatever commit has landed.
  * The Kafka consumer is not thread-safe: only the loop's thread touches it, except {@code wakeup()} on
  * close.
  *
@@ -61,10 +55,6 @@ public abstract class ConsumerLoop implements AutoCloseable {
     private final List<String> topics;
     private final Thread thread;
     private final CountDownLatch assigned = new CountDownLatch(1);
-    /** Where each partition stands after the last batch that was handled; the loop's thread only. */
-    private final Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
-    /** An asynchronous commit failed: send {@link #handled} again when the loop is idle. */
-    private boolean commitOwed;
     private volatile boolean running = true;
     /** Pipelining only (see {@link #prepareBatch}); both are touched by the loop's thread alone. */
     private ExecutorService writer;
@@ -132,7 +122,6 @@ public abstract class ConsumerLoop implements AutoCloseable {
                     LOG.warn("event=consumer.batch-failed thread={} (on revocation): {}", thread.getName(), e.toString());
                     writeFailed = true;
                 }
-                commitHandled(partitions);
             }
 
             @Override
@@ -209,19 +198,13 @@ public abstract class ConsumerLoop implements AutoCloseable {
                 try {
                     if (records.isEmpty()) {
                         finishWrite();
-                        if (commitOwed) {
-                            commitOwed = false;
-                            commitAsync(Map.copyOf(handled));
-                        }
                         continue;
                     }
                     Runnable write = prepareBatch(records);
                     if (write == null) {
                         handleBatch(records);
                         beforeCommit();
-                        Map<TopicPartition, OffsetAndMetadata> next = nextOffsets(records);
-                        handled.putAll(next);
-                        commitAsync(next);
+                        consumer.commitSync();
                     } else {
                         finishWrite();
                         startWrite(write, nextOffsets(records));
@@ -285,7 +268,6 @@ public abstract class ConsumerLoop implements AutoCloseable {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
         beforeCommit();
-        handled.putAll(w.offsets());
         consumer.commitSync(w.offsets());
     }
 
@@ -302,48 +284,12 @@ public abstract class ConsumerLoop implements AutoCloseable {
     private record Write(Future<?> done, Map<TopicPartition, OffsetAndMetadata> offsets) {
     }
 
-        private void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        consumer.commitAsync(offsets, (done, error) -> {
-            if (error != null) {
-                // runs on the loop's thread (inside a later poll): the next idle poll sends what was handled again
-                commitOwed = true;
-                LOG.warn("event=consumer.commit-failed thread={} retry=next-idle-poll: {}", thread.getName(), error.toString());
-            }
-        });
-    }
-
-    /** Commits, and waits for, what was handled in {@code partitions}, before they go to another member. */
-    private void commitHandled(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> mine = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            OffsetAndMetadata at = handled.remove(tp);
-            if (at != null) {
-                mine.put(tp, at);
-            }
-        }
-        if (mine.isEmpty()) {
-            return;
-        }
-        try {
-            consumer.commitSync(mine);
-        } catch (WakeupException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // the partitions' next owner repeats what this commit would have covered, nothing is skipped
-            LOG.warn("event=consumer.revoke-commit-failed thread={} partitions={}: {}", thread.getName(), mine.size(),
-                    e.toString());
-        }
-    }
-
-    /**
-     * Goes back to the end of the last handled batch of every assigned partition, else its last committed
-     * offset, else the start.
-     */
+    /** Goes back to the last committed offset of every assigned partition (or the start, if none). */
     private void rewind() {
         var assignment = consumer.assignment();
         var committed = consumer.committed(assignment);
         for (TopicPartition tp : assignment) {
-            var offset = handled.containsKey(tp) ? handled.get(tp) : committed.get(tp);
+            var offset = committed.get(tp);
             if (offset != null) {
                 consumer.seek(tp, offset.offset());
             } else {
