@@ -12,15 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start amtbus: every role in one process on embedded defaults (Moquette, in-process Kafka, "
                 + "embedded PostgreSQL, sealed secret store, a generated dev CA).")
-final class RunCommand implements Callable<Integer> {
-
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where everything lives (default: $AMTBUS_APP_DATADIR, else ~/.amtbus).")
-    Path dataDir;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "A YAML configuration file (default: <data-dir>/amtbus.yaml when it exists).")
-    Path config;
+final class RunCommand extends NodeCommand implements Callable<Integer> {
 
     @Option(names = "--roles", split = ",", paramLabel = "ROLE",
             description = "Roles to run: all (default, or app.roles), or any of broker, api, gateway, router, audit-sink.")
