@@ -234,8 +234,12 @@ public final class ProvisioningWorker {
             event.detail("requestId", requestId.toString());
         }
         event.emit();
-        LOG.info("event=provisioning.deactivated guid={} result={} reason=\"{}\"", guid.value(), outcome.result(),
-                outcome.reason());
+        if (outcome.reason() == null) {
+            LOG.info("event=provisioning.deactivated guid={} result={}", guid.value(), outcome.result());
+        } else {
+            LOG.info("event=provisioning.deactivated guid={} result={} reason=\"{}\"", guid.value(), outcome.result(),
+                    outcome.reason());
+        }
     }
 
     /** This worker's name in the run rows it holds. */
