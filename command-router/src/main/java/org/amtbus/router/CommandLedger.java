@@ -103,35 +103,26 @@ public final class CommandLedger {
         boolean anyRoute = batch.stream().anyMatch(i -> i.route().isPresent());
         try (Connection c = dataSource.getConnection()) {
             Object[] ids = batch.stream().map(i -> i.command().id()).toArray();
-            c.setAutoCommit(false);
-            try (PreparedStatement lazy = c.prepareStatement("SET LOCAL synchronous_commit TO off");
-                 PreparedStatement st = c.prepareStatement(insert)) {
-                if (!anyRoute) {
-                    lazy.execute();
-                }
-                st.setArray(1, c.createArrayOf("uuid", ids));
-                st.setArray(2, c.createArrayOf("varchar", batch.stream().map(i -> i.command().tenant().value()).toArray()));
-                st.setArray(3, c.createArrayOf("uuid", batch.stream().map(i -> i.command().guid().toUuid()).toArray()));
-                st.setArray(4, c.createArrayOf("varchar", batch.stream().map(i -> i.command().action().wireName()).toArray()));
-                st.setArray(5, c.createArrayOf("varchar", batch.stream().map(i -> i.principal().orElse(null)).toArray()));
-                st.setArray(6, c.createArrayOf("varchar", batch.stream().map(Incoming::source).toArray()));
-                st.setArray(7, c.createArrayOf("varchar", batch.stream()
-                        .map(i -> i.route().map(r -> r.gateway().value()).orElse(null)).toArray()));
-                st.setArray(8, c.createArrayOf("timestamptz", batch.stream()
-                        .map(i -> i.route().map(r -> Timestamp.from(r.deadline())).orElse(null)).toArray()));
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(rs.getObject(1, UUID.class),
-                                "forwarded".equals(rs.getString(2)) ? new Arrival.Routed() : new Arrival.First());
+            inTransaction(c, anyRoute, () -> {
+                try (PreparedStatement st = c.prepareStatement(insert)) {
+                    st.setArray(1, c.createArrayOf("uuid", ids));
+                    st.setArray(2, c.createArrayOf("varchar", batch.stream().map(i -> i.command().tenant().value()).toArray()));
+                    st.setArray(3, c.createArrayOf("uuid", batch.stream().map(i -> i.command().guid().toUuid()).toArray()));
+                    st.setArray(4, c.createArrayOf("varchar", batch.stream().map(i -> i.command().action().wireName()).toArray()));
+                    st.setArray(5, c.createArrayOf("varchar", batch.stream().map(i -> i.principal().orElse(null)).toArray()));
+                    st.setArray(6, c.createArrayOf("varchar", batch.stream().map(Incoming::source).toArray()));
+                    st.setArray(7, c.createArrayOf("varchar", batch.stream()
+                            .map(i -> i.route().map(r -> r.gateway().value()).orElse(null)).toArray()));
+                    st.setArray(8, c.createArrayOf("timestamptz", batch.stream()
+                            .map(i -> i.route().map(r -> Timestamp.from(r.deadline())).orElse(null)).toArray()));
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(rs.getObject(1, UUID.class),
+                                    "forwarded".equals(rs.getString(2)) ? new Arrival.Routed() : new Arrival.First());
+                        }
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            });
             List<Incoming> known = batch.stream().filter(i -> !out.containsKey(i.command().id())).toList();
             if (!known.isEmpty()) {
                 Map<UUID, String> sources = new java.util.HashMap<>();
@@ -275,21 +266,14 @@ public final class CommandLedger {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement lazy = c.prepareStatement("SET LOCAL synchronous_commit TO off");
-                 PreparedStatement st = c.prepareStatement("UPDATE commands SET published = true WHERE command_id = ANY (?)")) {
-                // no wait for the disk: if a crash loses this mark, the sweeper publishes the same result again
-                // (same result id, consumers drop it), which is what "published" exists to allow
-                lazy.execute();
-                st.setArray(1, c.createArrayOf("uuid", commandIds.toArray()));
-                st.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+            // no wait for the disk: if a crash loses this mark, the sweeper publishes the same result again
+            // (same result id, consumers drop it), which is what "published" exists to allow
+            inTransaction(c, false, () -> {
+                try (PreparedStatement st = c.prepareStatement("UPDATE commands SET published = true WHERE command_id = ANY (?)")) {
+                    st.setArray(1, c.createArrayOf("uuid", commandIds.toArray()));
+                    st.executeUpdate();
+                }
+            });
         } catch (SQLException e) {
             throw new LedgerException("could not mark results published", e);
         }
@@ -331,6 +315,34 @@ public final class CommandLedger {
 
         LedgerException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** Statements of one transaction on a connection given to {@link #inTransaction}. */
+    @FunctionalInterface
+    private interface TransactionWork {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} as one transaction on {@code c}, rolled back if it throws. With {@code waitForDisk} false the
+     * commit does not wait for PostgreSQL to flush its log (callers say why that is safe for what they write).
+     */
+    private static void inTransaction(Connection c, boolean waitForDisk, TransactionWork work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            if (!waitForDisk) {
+                try (PreparedStatement lazy = c.prepareStatement("SET LOCAL synchronous_commit TO off")) {
+                    lazy.execute();
+                }
+            }
+            work.run();
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 }
